@@ -1,0 +1,239 @@
+// Command casefile builds incident knowledge bases into static sites.
+//
+//	casefile build [-s DIR] [-o DIR] [--profile public|internal] [--base-url URL] [--drafts]
+//	casefile check [-s DIR]
+//	casefile version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"casefile"
+	"casefile/generator/diag"
+	"casefile/generator/output"
+	"casefile/generator/site"
+)
+
+const usage = `Casefile builds an incident knowledge base into a static site.
+
+Usage:
+  casefile build   [flags]   build the site into the output folder
+  casefile check   [flags]   validate everything without writing
+  casefile version           print the version
+
+Flags:
+  -s, --source DIR      knowledge-base folder (default ".")
+  -o, --out DIR         output folder (default "<source>/public")
+      --profile NAME    public (default) or internal
+      --base-url URL    override base_url from the config
+      --drafts          include drafts
+  -q, --quiet           print errors only
+  -v, --verbose         print time per stage
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type flags struct {
+	source, out, profile, baseURL string
+	drafts, quiet, verbose        bool
+}
+
+func parse(name string, args []string, stderr io.Writer) (*flags, error) {
+	f := &flags{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	for _, n := range []string{"s", "source"} {
+		fs.StringVar(&f.source, n, ".", "knowledge-base folder")
+	}
+	for _, n := range []string{"o", "out"} {
+		fs.StringVar(&f.out, n, "", "output folder")
+	}
+	fs.StringVar(&f.profile, "profile", site.ProfilePublic, "public or internal")
+	fs.StringVar(&f.baseURL, "base-url", "", "override base_url")
+	fs.BoolVar(&f.drafts, "drafts", false, "include drafts")
+	for _, n := range []string{"q", "quiet"} {
+		fs.BoolVar(&f.quiet, n, false, "errors only")
+	}
+	for _, n := range []string{"v", "verbose"} {
+		fs.BoolVar(&f.verbose, n, false, "time per stage")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if f.out == "" {
+		f.out = filepath.Join(f.source, "public")
+	}
+	return f, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "build":
+		return cmdBuild(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "casefile", version())
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "casefile: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parse("build", args, stderr)
+	if err != nil {
+		return 2
+	}
+	if err := output.CheckDest(f.source, f.out); err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
+	dir, err := output.NewDir(f.out)
+	if err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
+	res, err := site.Build(ctx, options(f, dir))
+	report(stderr, f, res)
+	if err != nil {
+		dir.Abort()
+		printErr(stderr, err)
+		fmt.Fprintf(stderr, "casefile: build failed; %s left as it was\n", f.out)
+		return 1
+	}
+	if err := dir.Commit(); err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
+	if !f.quiet {
+		fmt.Fprintln(stdout, summary(res, f.out))
+	}
+	return 0
+}
+
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parse("check", args, stderr)
+	if err != nil {
+		return 2
+	}
+	res, err := site.Build(ctx, options(f, output.Discard{}))
+	report(stderr, f, res)
+	if err != nil {
+		printErr(stderr, err)
+		return 1
+	}
+	if !f.quiet {
+		fmt.Fprintf(stdout, "%s: no errors, %s\n", f.source, count(res.Diagnostics.Count(diag.Warning), "warning", "warnings"))
+	}
+	return 0
+}
+
+func options(f *flags, out output.Writer) site.Options {
+	return site.Options{
+		Source:  os.DirFS(f.source),
+		Theme:   casefile.Theme,
+		Out:     out,
+		Profile: f.profile,
+		BaseURL: f.baseURL,
+		Drafts:  f.drafts,
+	}
+}
+
+// report prints warnings (unless quiet) and, when verbose, stage times.
+func report(w io.Writer, f *flags, res *site.Result) {
+	if res == nil {
+		return
+	}
+	if !f.quiet {
+		for _, d := range res.Diagnostics.Warnings() {
+			fmt.Fprintln(w, d)
+		}
+	}
+	if f.verbose {
+		for _, s := range res.Stages {
+			fmt.Fprintf(w, "  %-9s %s\n", s.Name, s.Duration.Round(time.Microsecond))
+		}
+	}
+}
+
+func printErr(w io.Writer, err error) {
+	var be *diag.BuildError
+	if errors.As(err, &be) {
+		for _, d := range be.List {
+			fmt.Fprintln(w, d)
+		}
+		fmt.Fprintf(w, "casefile: %s\n", count(len(be.List), "error", "errors"))
+		return
+	}
+	fmt.Fprintln(w, "casefile:", err)
+}
+
+// summary is the one line a successful build prints.
+func summary(res *site.Result, out string) string {
+	kinds := make([]string, 0, len(res.Pages))
+	for k := range res.Pages {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		return res.Pages[kinds[i]] > res.Pages[kinds[j]] || (res.Pages[kinds[i]] == res.Pages[kinds[j]] && kinds[i] < kinds[j])
+	})
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", res.Pages[k], k))
+	}
+	return fmt.Sprintf("Built %s (%s), %d files, %s in %s → %s",
+		count(sum(res.Pages), "page", "pages"), strings.Join(parts, ", "), res.Files,
+		count(res.Diagnostics.Count(diag.Warning), "warning", "warnings"),
+		res.Duration.Round(time.Millisecond), out)
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

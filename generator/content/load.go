@@ -1,0 +1,259 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"casefile/generator/diag"
+	"casefile/generator/internal/meta"
+)
+
+// ReservedSlugs are top-level URL paths the site generates itself; a plain
+// page may not use them as its slug (compared case-insensitively).
+var ReservedSlugs = []string{"incidents", "keywords", "timeline", "search", "tags", "page",
+	"feed.xml", "sitemap.xml", "robots.txt", "404.html", "incidents.json",
+	"css", "js", "img", "images", "fonts", "static"}
+
+type kind uint8
+
+const (
+	kindIncident kind = iota
+	kindPage
+)
+
+type job struct {
+	path string
+	kind kind
+}
+
+type result struct {
+	incident *Incident
+	page     *Page
+	diags    diag.List
+}
+
+// Load reads the knowledge base in fsys: every content/incidents/**/*.md is
+// an incident, every content/*.md a plain page. Dotfiles, editor temporary
+// files and other files are skipped; markdown elsewhere under content/ is
+// reported as misplaced. Files are decoded in parallel, but the corpus
+// (sorted by Source) and the diagnostics (sorted by position) do not depend
+// on scheduling. Dates without a zone are read in loc. Whole-corpus checks
+// (Check) run at the end.
+//
+// When the diagnostics hold errors the corpus holds whatever could be
+// decoded, some of it incomplete; build nothing from it.
+func Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
+	jobs, diags := find(fsys)
+	results := make([]result, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				results[i] = decodeFile(fsys, jobs[i], loc)
+			}
+		})
+	}
+	wg.Wait()
+	c := &Corpus{}
+	for _, r := range results {
+		diags.Append(r.diags)
+		if r.incident != nil {
+			c.Incidents = append(c.Incidents, r.incident)
+		}
+		if r.page != nil {
+			c.Pages = append(c.Pages, r.page)
+		}
+	}
+	diags.Append(Check(c))
+	diags.Sort()
+	return c, diags
+}
+
+func decodeFile(fsys fs.FS, j job, loc *time.Location) (r result) {
+	src, err := fs.ReadFile(fsys, j.path)
+	if err != nil {
+		r.diags.Errorf(j.path, 0, 0, "check that the file is readable", "cannot read the file: %v", err)
+		return r
+	}
+	if j.kind == kindIncident {
+		r.incident, r.diags = DecodeIncident(j.path, src, loc)
+	} else {
+		r.page, r.diags = DecodePage(j.path, src, loc)
+	}
+	return r
+}
+
+// find walks content/ and returns the files to decode, sorted by path.
+func find(fsys fs.FS) ([]job, diag.List) {
+	var jobs []job
+	var diags diag.List
+	fs.WalkDir(fsys, "content", func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if p != "content" || !errors.Is(err, fs.ErrNotExist) {
+				diags.Errorf(p, 0, 0, "check the permissions", "cannot read: %v", err)
+			}
+			return nil
+		}
+		if p == "content" {
+			return nil
+		}
+		if skipName(de.Name()) {
+			if de.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if de.IsDir() || !strings.HasSuffix(p, ".md") {
+			return nil
+		}
+		switch rel := p[len("content/"):]; {
+		case strings.HasPrefix(rel, "incidents/"):
+			jobs = append(jobs, job{p, kindIncident})
+		case !strings.Contains(rel, "/"):
+			jobs = append(jobs, job{p, kindPage})
+		default:
+			diags.Warnf(p, 0, 0, "incidents go in content/incidents/ (sub-folders allowed), plain pages directly in content/",
+				"this file is neither an incident nor a plain page and is ignored")
+		}
+		return nil
+	})
+	sort.Slice(jobs, func(i, k int) bool { return jobs[i].path < jobs[k].path })
+	return jobs, diags
+}
+
+// skipName reports dotfiles and editor backup, lock and swap files.
+func skipName(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp")
+}
+
+// Check runs the checks that need the whole corpus: duplicate incident slugs
+// and ids, duplicate or reserved page slugs, `related:` ids that name no
+// incident, and aliases that repeat or replace a page. Each error is
+// reported on the later file (in Source order) and names the earlier one.
+func Check(c *Corpus) diag.List {
+	var diags diag.List
+	errAt := func(file string, n *meta.Node, hint, format string, args ...any) {
+		if n == nil {
+			n = &meta.Node{Line: 1, Col: 1}
+		}
+		diags.Errorf(file, n.Line, n.Col, hint, format, args...)
+	}
+	urls := map[string]string{} // lower-cased URL path → what owns it
+	slugs := map[string]string{}
+	ids := make(map[string]*Incident, len(c.Incidents))
+	for _, in := range c.Incidents {
+		p := in.pos
+		if p == nil {
+			p = &pos{}
+		}
+		if in.Slug != "" {
+			k := strings.ToLower(in.Slug)
+			if first, ok := slugs[k]; ok {
+				errAt(in.Source, p.slug, "give one of them a different `slug:`", "incident slug `%s` is already used by %s", in.Slug, first)
+			} else {
+				slugs[k] = in.Source
+				urls["/incidents/"+k+"/"] = in.Source
+			}
+		}
+		if in.ID != "" {
+			if first, ok := ids[in.ID]; ok {
+				n := p.id
+				if n == nil {
+					n = p.slug
+				}
+				errAt(in.Source, n, "give one of them a different `id:`", "incident id `%s` is already used by %s", in.ID, first.Source)
+			} else {
+				ids[in.ID] = in
+			}
+		}
+	}
+	clear(slugs)
+	for _, pg := range c.Pages {
+		p := pg.pos
+		if p == nil {
+			p = &pos{}
+		}
+		if pg.Slug == "" {
+			continue
+		}
+		k := strings.ToLower(pg.Slug)
+		if first, ok := slugs[k]; ok {
+			errAt(pg.Source, p.slug, "give one of them a different `slug:`", "page slug `%s` is already used by %s", pg.Slug, first)
+			continue
+		}
+		slugs[k] = pg.Source
+		for _, r := range ReservedSlugs {
+			if k == r {
+				errAt(pg.Source, p.slug, "rename the file or set another `slug:`", "page slug `%s` is reserved: the site generates /%s itself", pg.Slug, r)
+			}
+		}
+		urls["/"+k+"/"] = pg.Source
+	}
+	var idList []string
+	for _, in := range c.Incidents {
+		for i, r := range in.Related {
+			var n *meta.Node
+			if in.pos != nil && i < len(in.pos.related) {
+				n = in.pos.related[i]
+			}
+			switch _, ok := ids[r]; {
+			case r == in.ID:
+				line, col := 1, 1
+				if n != nil {
+					line, col = n.Line, n.Col
+				}
+				diags.Warnf(in.Source, line, col, "remove it", "`related` lists the incident itself")
+			case !ok:
+				if idList == nil {
+					idList = make([]string, 0, len(ids))
+					for id := range ids {
+						idList = append(idList, id)
+					}
+					sort.Strings(idList)
+				}
+				hint := "use the `id` of an incident (its slug unless it sets `id:`)"
+				if s := meta.Closest(r, idList); s != "" {
+					hint = fmt.Sprintf("did you mean `%s`?", s)
+				}
+				errAt(in.Source, n, hint, "related incident `%s` does not exist", r)
+			}
+		}
+	}
+	for _, r := range ReservedSlugs {
+		urls["/"+r+"/"] = "the generated /" + r
+	}
+	checkAliases := func(file string, list []string, p *pos) {
+		for i, a := range list {
+			var n *meta.Node
+			if p != nil && i < len(p.aliases) {
+				n = p.aliases[i]
+			}
+			k := strings.ToLower(strings.TrimSuffix(a, "/")) + "/"
+			if first, ok := urls[k]; ok {
+				if first == file {
+					errAt(file, n, "remove the alias", "alias `%s` is the page's own address or is listed twice", a)
+				} else {
+					errAt(file, n, "remove one of them", "alias `%s` is already the address or an alias of %s", a, first)
+				}
+				continue
+			}
+			urls[k] = file
+		}
+	}
+	for _, in := range c.Incidents {
+		checkAliases(in.Source, in.Aliases, in.pos)
+	}
+	for _, pg := range c.Pages {
+		checkAliases(pg.Source, pg.Aliases, pg.pos)
+	}
+	return diags
+}

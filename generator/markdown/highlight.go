@@ -1,0 +1,268 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// Default chroma styles.
+const (
+	DefaultHighlightLight = "github"
+	DefaultHighlightDark  = "github-dark"
+)
+
+// maxCachedLexers bounds how many language names the lexer cache remembers
+// (unknown ones included), so arbitrary info strings cannot grow it without
+// limit; names beyond it are looked up in chroma's registry every time.
+const maxCachedLexers = 1024
+
+// highlighter renders fenced code blocks with chroma, using CSS classes only.
+// One is built per Renderer; it is safe for concurrent use: chroma lexers may
+// be shared between goroutines and the lexer cache is locked.
+//
+// Tokens are written by writeTokens with the same classes and escaping as
+// chroma's HTML formatter in classes mode (the formatter itself is used for
+// the stylesheet): the formatter allocates several strings per token
+// (fmt.Sprintf for every span), which made it a fifth of the allocations of
+// a typical document. TestWriteTokensMatchesChroma keeps the two in step.
+type highlighter struct {
+	css []byte // Stylesheet output, built once
+
+	mu     sync.RWMutex
+	lexers map[string]chroma.Lexer // nil value: known to be unknown
+}
+
+func newHighlighter(light, dark string) *highlighter {
+	lightStyle := lookupStyle(light, DefaultHighlightLight)
+	darkStyle := lookupStyle(dark, DefaultHighlightDark)
+	h := &highlighter{lexers: make(map[string]chroma.Lexer)}
+	h.css = buildStylesheet(lightStyle, darkStyle)
+	return h
+}
+
+func lookupStyle(name, def string) *chroma.Style {
+	if s, ok := styles.Registry[strings.ToLower(name)]; ok && name != "" {
+		return s
+	}
+	if s, ok := styles.Registry[def]; ok {
+		return s
+	}
+	return styles.Fallback
+}
+
+// lexer returns the cached, coalescing lexer for a fence language, or nil.
+func (h *highlighter) lexer(lang []byte) chroma.Lexer {
+	h.mu.RLock()
+	l, ok := h.lexers[string(lang)] // no allocation for the lookup
+	h.mu.RUnlock()
+	if ok {
+		return l
+	}
+	name := string(lang)
+	if found := lexers.Get(name); found != nil {
+		l = chroma.Coalesce(found)
+	}
+	h.mu.Lock()
+	if len(h.lexers) < maxCachedLexers {
+		h.lexers[name] = l
+	}
+	h.mu.Unlock()
+	return l
+}
+
+func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, h.renderFencedCodeBlock)
+}
+
+func (h *highlighter) renderFencedCodeBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	lang := n.Language(src)
+	if len(lang) > 0 {
+		if l := h.lexer(lang); l != nil {
+			if tokens, ok := tokenise(l, codeOf(n, src)); ok {
+				_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+				_, _ = w.Write(util.EscapeHTML(lang))
+				_, _ = w.WriteString(`">`)
+				writeTokens(w, tokens)
+				_, _ = w.WriteString("</code></pre>\n")
+				return ast.WalkSkipChildren, nil
+			}
+		}
+	}
+	// Unknown or missing language, or a lexer failure: escaped plain text.
+	_, _ = w.WriteString("<pre><code")
+	if len(lang) > 0 {
+		_, _ = w.WriteString(` class="language-`)
+		_, _ = w.Write(util.EscapeHTML(lang))
+		_ = w.WriteByte('"')
+	}
+	_ = w.WriteByte('>')
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		html.DefaultWriter.RawWrite(w, seg.Value(src))
+	}
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func codeOf(n ast.Node, src []byte) string {
+	lines := n.Lines()
+	size := 0
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		size += seg.Len()
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.String()
+}
+
+// writeTokens writes tokens as chroma's HTML formatter does with
+// WithClasses(true) and PreventSurroundingPre(true): a span with the token
+// type's class around the HTML-escaped value (no span for unclassed tokens).
+func writeTokens(w util.BufWriter, tokens []chroma.Token) {
+	for _, t := range tokens {
+		cls := tokenClass(t.Type)
+		if cls != "" {
+			_, _ = w.WriteString(`<span class="`)
+			_, _ = w.WriteString(cls)
+			_, _ = w.WriteString(`">`)
+		}
+		writeEscaped(w, t.Value)
+		if cls != "" {
+			_, _ = w.WriteString("</span>")
+		}
+	}
+}
+
+// tokenClass is chroma's class lookup: the nearest type, walking up the
+// token hierarchy, that has a standard class.
+func tokenClass(t chroma.TokenType) string {
+	for t != 0 {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			return cls
+		}
+		t = t.Parent()
+	}
+	return chroma.StandardTypes[t]
+}
+
+// writeEscaped escapes like html.EscapeString without allocating.
+func writeEscaped(w util.BufWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		_, _ = w.WriteString(s[last:i])
+		_, _ = w.WriteString(esc)
+		last = i + 1
+	}
+	_, _ = w.WriteString(s[last:])
+}
+
+// tokenise runs a lexer over code, turning an error or a panic inside the
+// lexer into ok == false so the caller falls back to plain text.
+func tokenise(l chroma.Lexer, code string) (tokens []chroma.Token, ok bool) {
+	defer func() {
+		if recover() != nil {
+			tokens, ok = nil, false
+		}
+	}()
+	it, err := l.Tokenise(nil, code)
+	if err != nil {
+		return nil, false
+	}
+	return it.Tokens(), true
+}
+
+// buildStylesheet returns the light style's rules, then the dark style's
+// inside @media (prefers-color-scheme: dark). Every selector is class based
+// and scoped under .chroma (the unscoped ".bg" rule chroma emits for
+// standalone pages is dropped; we never use that class). A token class the
+// light style colours but the dark style leaves alone is reset inside the
+// dark block so no light colour leaks onto the dark background.
+func buildStylesheet(light, dark *chroma.Style) []byte {
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
+	lightRules := cssRules(f, light)
+	darkRules := cssRules(f, dark)
+	inDark := make(map[string]bool, len(darkRules))
+	for _, r := range darkRules {
+		inDark[r.selector] = true
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "/* chroma %s */\n", light.Name)
+	for _, r := range lightRules {
+		fmt.Fprintf(&b, "%s { %s }\n", r.selector, r.decls)
+	}
+	fmt.Fprintf(&b, "@media (prefers-color-scheme: dark) {\n/* chroma %s */\n", dark.Name)
+	for _, r := range darkRules {
+		fmt.Fprintf(&b, "%s { %s }\n", r.selector, r.decls)
+	}
+	for _, r := range lightRules {
+		if !inDark[r.selector] && r.selector != ".chroma" {
+			fmt.Fprintf(&b, "%s { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit }\n", r.selector)
+		}
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+type cssRule struct{ selector, decls string }
+
+func cssRules(f *chromahtml.Formatter, s *chroma.Style) []cssRule {
+	var b bytes.Buffer
+	if err := f.WriteCSS(&b, s); err != nil {
+		return nil
+	}
+	var rules []cssRule
+	for line := range strings.Lines(b.String()) {
+		sel, rest, ok := strings.Cut(strings.TrimSpace(line), " { ")
+		if !ok || !strings.HasPrefix(sel, ".chroma") {
+			continue // ".bg" and anything unexpected
+		}
+		rules = append(rules, cssRule{sel, strings.TrimSuffix(rest, " }")})
+	}
+	return rules
+}
+
+type highlightExtension struct {
+	h *highlighter
+}
+
+func (e highlightExtension) Extend(m goldmark.Markdown) {
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(
+		util.Prioritized(e.h, prioRenderers),
+	))
+}

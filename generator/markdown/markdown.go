@@ -1,0 +1,309 @@
+// Package markdown turns incident bodies into HTML: goldmark with GFM and
+// footnotes, heading ids and self-links, chroma highlighting with CSS classes,
+// raw HTML escaped unless allowed, unsafe link schemes neutralised, and the
+// body's FAQ section extracted into question/answer items.
+//
+// Each feature is a goldmark extension in its own file, in goldmark's
+// extension style: per-document state lives in the parser.Context, never in
+// package-level variables, so one Renderer serves many goroutines.
+//
+//	heading_ids.go     HeadingID, the per-document parser.IDs, id transformer
+//	heading_anchor.go  heading renderer with the "#" self-link
+//	highlight.go       chroma fenced-code renderer and the stylesheet
+//	rawhtml.go         raw HTML renderer (escaped or passed through)
+//	safelinks.go       link/image/autolink scheme allow list
+//	text.go            plain text for search
+//	faq.go             FAQ section extraction
+package markdown
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// Transformer and renderer priorities. goldmark runs AST transformers in
+// ascending order; ours run after its footnote transformer (999), which
+// appends the footnote list. Node renderers with a lower value than
+// goldmark's HTML renderer (1000) replace its functions for the same kinds.
+const (
+	prioSafeLinks  = 1000
+	prioHeadingIDs = 1001
+	prioText       = 1002 // before the FAQ is cut out: Text includes the FAQ
+	prioFAQ        = 1003
+	prioRenderers  = 100
+)
+
+// Options configure a Renderer.
+type Options struct {
+	UnsafeHTML     bool   // let raw HTML through; default: raw HTML is escaped (shown as text, not dropped)
+	HighlightLight string // chroma style name for light mode, default "github"
+	HighlightDark  string // chroma style name for dark mode, default "github-dark"
+}
+
+// Renderer renders markdown documents. It is safe for concurrent use by many
+// goroutines and is meant to be built once per build.
+type Renderer struct {
+	md   goldmark.Markdown
+	hl   *highlighter
+	bufs sync.Pool // *renderBuf
+}
+
+// New builds a Renderer. Unknown style names fall back to the defaults.
+func New(opts Options) *Renderer {
+	hl := newHighlighter(opts.HighlightLight, opts.HighlightDark)
+	var rendererOpts []renderer.Option
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM, // tables, strikethrough, task lists, linkify
+			extension.Footnote,
+			safeLinksExtension{},
+			headingIDsExtension{},
+			textExtension{},
+			faqExtension{},
+			headingAnchorExtension{},
+			rawHTMLExtension{unsafe: opts.UnsafeHTML},
+			highlightExtension{h: hl},
+		),
+		goldmark.WithParserOptions(parser.WithAttribute()), // ## Title {#custom-id}
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md, hl: hl}
+}
+
+// Heading is one heading of a rendered document.
+type Heading struct {
+	Level int
+	Text  string // plain text
+	ID    string
+	Line  int // 1-based line in src, 0 when unknown
+}
+
+// FAQItem is one question of a body FAQ section.
+type FAQItem struct {
+	Question   string // plain text of the ### heading
+	AnswerHTML string // rendered answer (everything under the question up to the next heading of level <= 3), trimmed; "" when there is none
+	Line, Col  int    // 1-based position of the question heading within src (Col counts characters)
+
+	ID       string    // id the question heading was given (unique within the document)
+	Headings []Heading // headings inside the answer (level >= 4), with their ids
+}
+
+// Result is a rendered document.
+type Result struct {
+	HTML          []byte    // the body with the FAQ section removed
+	FAQ           []FAQItem // from the body section, in order
+	FAQIntro      []byte    // HTML of any content between the FAQ heading and its first ### question (usually empty)
+	HasFAQSection bool
+	FAQLine       int       // line of the "## FAQ" heading, 0 if none
+	Headings      []Heading // every heading that stayed in HTML, in order, with its id (for tables of contents and link checks)
+	Text          string    // plain text of the whole body incl. FAQ (for search, later), whitespace collapsed
+
+	// FAQID is the id the (first) FAQ heading was given, reserved in the
+	// document so a template can put it on its FAQ block; "" if none.
+	FAQID string
+	// FAQLines holds the line of every FAQ section; more than one means the
+	// body repeats the section (all are extracted, items in document order).
+	FAQLines []int
+	// BlockedLinks lists the links, images and autolinks whose scheme was
+	// not allowed and which were neutralised (see SafeURL).
+	BlockedLinks []BlockedLink
+}
+
+// Render renders a document body and extracts its FAQ section.
+func (r *Renderer) Render(src []byte) (res Result, err error) {
+	defer recoverError(&err)
+	var (
+		plain    string
+		sections []faqSection
+		blocked  []blockedLink
+	)
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(textKey, &plain)
+	pc.Set(faqKey, &sections)
+	pc.Set(blockedKey, &blocked)
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+
+	rb := r.getBuf()
+	defer r.putBuf(rb)
+	lines := lineIndex{src: src}
+
+	if res.HTML, err = r.renderNode(rb, src, doc); err != nil {
+		return Result{}, err
+	}
+	res.Headings = collectHeadings(doc, src, &lines)
+	res.Text = plain
+	for _, b := range blocked {
+		line, _ := lines.position(b.pos)
+		res.BlockedLinks = append(res.BlockedLinks, BlockedLink{Dest: b.dest, Line: line})
+	}
+
+	for i, sec := range sections {
+		line, _ := lines.position(sec.heading.Pos())
+		if i == 0 {
+			res.HasFAQSection = true
+			res.FAQLine = line
+			res.FAQID = string(headingIDAttr(sec.heading))
+		}
+		res.FAQLines = append(res.FAQLines, line)
+		if len(sec.intro) > 0 {
+			intro, err := r.renderNodes(rb, src, sec.intro)
+			if err != nil {
+				return Result{}, err
+			}
+			res.FAQIntro = append(res.FAQIntro, intro...)
+		}
+		for _, it := range sec.items {
+			item := FAQItem{
+				Question: plainText(it.question, src),
+				ID:       string(headingIDAttr(it.question)),
+			}
+			item.Line, item.Col = lines.position(it.question.Pos())
+			if len(it.answer) > 0 {
+				answer, err := r.renderNodes(rb, src, it.answer)
+				if err != nil {
+					return Result{}, err
+				}
+				item.AnswerHTML = strings.TrimSpace(string(answer))
+				for _, n := range it.answer {
+					item.Headings = append(item.Headings, collectHeadings(n, src, &lines)...)
+				}
+			}
+			res.FAQ = append(res.FAQ, item)
+		}
+	}
+	return res, nil
+}
+
+// RenderFragment renders markdown without FAQ extraction (front-matter FAQ
+// answers, internal notes). Headings still get ids, unique within the
+// fragment only.
+func (r *Renderer) RenderFragment(src []byte) (out []byte, err error) {
+	defer recoverError(&err)
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	rb := r.getBuf()
+	defer r.putBuf(rb)
+	return r.renderNode(rb, src, doc)
+}
+
+// Stylesheet returns CSS for highlighted code: the light style, and the dark
+// style inside @media (prefers-color-scheme: dark); classes scoped under
+// .chroma.
+func (r *Renderer) Stylesheet() []byte {
+	return bytes.Clone(r.hl.css)
+}
+
+func recoverError(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("markdown: internal error: %v", p)
+	}
+}
+
+// renderBuf is a reusable output buffer with a bufio.Writer over it (goldmark
+// would otherwise allocate a bufio.Writer per call).
+type renderBuf struct {
+	b bytes.Buffer
+	w *bufio.Writer
+}
+
+const maxPooledBuf = 1 << 20
+
+func (r *Renderer) getBuf() *renderBuf {
+	if rb, ok := r.bufs.Get().(*renderBuf); ok {
+		return rb
+	}
+	rb := &renderBuf{}
+	rb.w = bufio.NewWriterSize(&rb.b, 8<<10)
+	return rb
+}
+
+func (r *Renderer) putBuf(rb *renderBuf) {
+	if rb.b.Cap() > maxPooledBuf {
+		return
+	}
+	r.bufs.Put(rb)
+}
+
+// renderNode renders n and returns a copy of the output.
+func (r *Renderer) renderNode(rb *renderBuf, src []byte, n ast.Node) ([]byte, error) {
+	rb.b.Reset()
+	rb.w.Reset(&rb.b)
+	if err := r.md.Renderer().Render(rb.w, src, n); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(rb.b.Bytes()), nil
+}
+
+// renderNodes renders detached block nodes by moving them into a temporary
+// document.
+func (r *Renderer) renderNodes(rb *renderBuf, src []byte, nodes []ast.Node) ([]byte, error) {
+	tmp := ast.NewDocument()
+	for _, n := range nodes {
+		tmp.AppendChild(tmp, n)
+	}
+	return r.renderNode(rb, src, tmp)
+}
+
+// collectHeadings lists the headings under root in document order.
+func collectHeadings(root ast.Node, src []byte, lines *lineIndex) []Heading {
+	var hs []Heading
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			line, _ := lines.position(n.Pos())
+			hs = append(hs, Heading{
+				Level: n.Level,
+				Text:  plainText(n, src),
+				ID:    string(headingIDAttr(n)),
+				Line:  line,
+			})
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return hs
+}
+
+// lineIndex converts byte offsets in src to 1-based line and column
+// (column in characters). Line starts are computed on first use.
+type lineIndex struct {
+	src    []byte
+	starts []int
+}
+
+func (li *lineIndex) position(off int) (line, col int) {
+	if off < 0 || off > len(li.src) {
+		return 0, 0
+	}
+	if li.starts == nil {
+		li.starts = append(li.starts, 0)
+		for i, c := range li.src {
+			if c == '\n' {
+				li.starts = append(li.starts, i+1)
+			}
+		}
+	}
+	i := sort.SearchInts(li.starts, off+1) - 1 // last start <= off
+	return i + 1, utf8.RuneCount(li.src[li.starts[i]:off]) + 1
+}

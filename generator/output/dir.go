@@ -1,0 +1,192 @@
+package output
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Dir writes a build into a fresh sibling folder of the destination and swaps
+// it in whole on Commit, so a failed or killed build leaves the previous
+// output untouched and stale files never linger.
+type Dir struct {
+	dest string // the output folder the user named
+	tmp  string // sibling folder being written
+
+	mu   sync.Mutex
+	made map[string]bool // folders already created under tmp
+}
+
+// NewDir prepares a build of dest. It creates the sibling temporary folder
+// next to dest (same file system, so the final rename is atomic).
+func NewDir(dest string) (*Dir, error) {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", parent, err)
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output %s exists and is not a folder; remove it or choose another --out", abs)
+	}
+	tmp := filepath.Join(parent, "."+filepath.Base(abs)+".tmp-"+randomSuffix())
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the build folder next to %s: %w", abs, err)
+	}
+	return &Dir{dest: abs, tmp: tmp, made: map[string]bool{".": true}}, nil
+}
+
+// Dest returns the absolute output folder.
+func (d *Dir) Dest() string { return d.dest }
+
+// WriteFile writes one file into the temporary folder.
+func (d *Dir) WriteFile(name string, data []byte) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	full := filepath.Join(d.tmp, filepath.FromSlash(name))
+	if err := d.mkdir(filepath.Dir(name)); err != nil {
+		return err
+	}
+	if err := os.WriteFile(full, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+func (d *Dir) mkdir(rel string) error {
+	d.mu.Lock()
+	done := d.made[rel]
+	d.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(d.tmp, rel), 0o755); err != nil {
+		return fmt.Errorf("creating folder %s: %w", rel, err)
+	}
+	d.mu.Lock()
+	d.made[rel] = true
+	d.mu.Unlock()
+	return nil
+}
+
+// Commit swaps the finished build in place of the destination.
+func (d *Dir) Commit() error {
+	var old string
+	if _, err := os.Lstat(d.dest); err == nil {
+		old = filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+randomSuffix())
+		if err := os.Rename(d.dest, old); err != nil {
+			d.Abort()
+			return fmt.Errorf("cannot move the previous output aside: %w", err)
+		}
+	}
+	if err := os.Rename(d.tmp, d.dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, d.dest) // put the previous output back
+		}
+		d.Abort()
+		return fmt.Errorf("cannot move the new output into place: %w", err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("new output is in place, but the previous one could not be removed from %s: %w", old, err)
+		}
+	}
+	return nil
+}
+
+// Abort removes the temporary folder; the destination is left as it was.
+func (d *Dir) Abort() {
+	_ = os.RemoveAll(d.tmp)
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// CheckDest refuses output folders a build must never replace: the source
+// folder, any folder containing it, the file-system root, the home folder, a
+// folder inside the source's content/, templates/ or static/, and an existing
+// non-empty folder that does not look like an earlier build output.
+func CheckDest(source, dest string) error {
+	src, err := canonical(source)
+	if err != nil {
+		return err
+	}
+	out, err := canonical(dest)
+	if err != nil {
+		return err
+	}
+	if out == filepath.Dir(out) {
+		return fmt.Errorf("refusing to use the file-system root %s as output; choose a dedicated folder such as %s", out, filepath.Join(src, "public"))
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		if h, err := canonical(home); err == nil && h == out {
+			return fmt.Errorf("refusing to use your home folder %s as output; choose a dedicated folder such as %s", out, filepath.Join(src, "public"))
+		}
+	}
+	if out == src {
+		return fmt.Errorf("output %s is the source folder; a build replaces its output whole, choose a sub-folder such as %s", out, filepath.Join(src, "public"))
+	}
+	if within(src, out) {
+		return fmt.Errorf("output %s contains the source folder %s; choose a folder such as %s", out, src, filepath.Join(src, "public"))
+	}
+	for _, sub := range []string{"content", "templates", "static"} {
+		if d := filepath.Join(src, sub); out == d || within(out, d) {
+			return fmt.Errorf("output %s is inside the source's %s/ folder; choose a folder outside it such as %s", out, sub, filepath.Join(src, "public"))
+		}
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("cannot read output folder %s: %w", out, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		switch e.Name() {
+		case "index.html", "sitemap.xml", "404.html":
+			return nil
+		}
+	}
+	return fmt.Errorf("output %s is not empty and does not look like an earlier build (no index.html); a build replaces it whole, so empty it or choose another folder", out)
+}
+
+// canonical makes p absolute and resolves symlinks as far as p exists.
+func canonical(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	cur := abs
+	for {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+// within reports whether child is strictly inside parent.
+func within(child, parent string) bool {
+	rel, err := filepath.Rel(parent, child)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}

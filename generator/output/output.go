@@ -1,0 +1,40 @@
+// Package output is the last stage of a build: it writes the files a build
+// produced, either to memory (preview server, tests) or to a folder that is
+// swapped in whole when the build succeeds.
+package output
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Writer receives the files of a build. Paths are slash-separated and
+// relative to the site root ("incidents/x/index.html"). Implementations are
+// safe for concurrent use.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// CheckPath reports whether name may be written: a clean relative slash path
+// with no "..", no backslash, no NUL and no empty element, so nothing can
+// land outside the output folder whatever a slug or alias says.
+func CheckPath(name string) error {
+	if name == "" || !fs.ValidPath(name) || name == "." {
+		return fmt.Errorf("output path %q is not a clean relative path", name)
+	}
+	if strings.ContainsAny(name, "\\\x00:") {
+		return fmt.Errorf("output path %q contains a backslash, colon or NUL", name)
+	}
+	if path.Clean(name) != name {
+		return fmt.Errorf("output path %q is not clean", name)
+	}
+	return nil
+}
+
+// Discard accepts every valid path and keeps nothing (casefile check).
+type Discard struct{}
+
+// WriteFile checks the path and drops the data.
+func (Discard) WriteFile(name string, _ []byte) error { return CheckPath(name) }

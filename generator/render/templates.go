@@ -1,0 +1,163 @@
+// Package render turns view models into HTML with the theme's html/template
+// set. A knowledge base may override any single template of the built-in
+// theme by putting a file of the same name in its own templates/ folder.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"casefile/generator/diag"
+)
+
+// Page templates: each is parsed together with baseof.html and every partial.
+var pageTemplates = []string{"home.html", "incident.html", "page.html", "404.html", "list.html", "terms.html", "timeline.html", "search.html", "redirect.html"}
+
+// Templates is a parsed theme, safe for concurrent use.
+type Templates struct {
+	sets map[string]*template.Template
+	pool sync.Pool
+}
+
+// Load parses the theme: templates/ of theme overlaid by templates/ of site
+// (either may be nil). Template syntax errors come back as diagnostics that
+// name the file and line.
+func Load(theme, site fs.FS) (*Templates, diag.List) {
+	var diags diag.List
+	files := map[string]fileSrc{} // name relative to templates/ -> source
+	for _, layer := range []struct {
+		fsys   fs.FS
+		prefix string
+	}{{theme, "theme:"}, {site, ""}} {
+		if layer.fsys == nil {
+			continue
+		}
+		_ = fs.WalkDir(layer.fsys, "templates", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || strings.HasPrefix(d.Name(), ".") {
+				return nil
+			}
+			b, err := fs.ReadFile(layer.fsys, p)
+			if err != nil {
+				diags.Errorf(p, 0, 0, "", "cannot read template: %v", err)
+				return nil
+			}
+			files[strings.TrimPrefix(p, "templates/")] = fileSrc{display: layer.prefix + p, text: string(b)}
+			return nil
+		})
+	}
+	base, ok := files["baseof.html"]
+	if !ok {
+		diags.Errorf("templates/baseof.html", 0, 0, "restore it from the built-in theme", "the theme has no baseof.html")
+		return nil, diags
+	}
+	root := template.New("baseof.html").Funcs(funcs())
+	if _, err := root.Parse(base.text); err != nil {
+		diags.Add(templateDiag(base.display, err))
+		return nil, diags
+	}
+	var partials []string
+	for name := range files {
+		if strings.HasPrefix(name, "partials/") {
+			partials = append(partials, name)
+		}
+	}
+	sort.Strings(partials)
+	for _, name := range partials {
+		if _, err := root.New(name).Parse(files[name].text); err != nil {
+			diags.Add(templateDiag(files[name].display, err))
+		}
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	t := &Templates{sets: map[string]*template.Template{}}
+	for _, name := range pageTemplates {
+		f, ok := files[name]
+		if !ok {
+			continue
+		}
+		set, err := root.Clone()
+		if err == nil {
+			_, err = set.New(name).Parse(f.text)
+		}
+		if err != nil {
+			diags.Add(templateDiag(f.display, err))
+			continue
+		}
+		t.sets[name] = set
+	}
+	t.pool.New = func() any { return new(bytes.Buffer) }
+	return t, diags
+}
+
+type fileSrc struct{ display, text string }
+
+var tmplErrLine = regexp.MustCompile(`^template: [^:]+:(\d+)(?::(\d+))?: (.*)$`)
+
+func templateDiag(file string, err error) diag.Diagnostic {
+	d := diag.Diagnostic{File: file, Severity: diag.Error, Msg: err.Error(), Hint: "fix the template syntax (see https://pkg.go.dev/text/template)"}
+	if m := tmplErrLine.FindStringSubmatch(err.Error()); m != nil {
+		d.Line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			d.Col, _ = strconv.Atoi(m[2])
+		}
+		d.Msg = m[3]
+	}
+	return d
+}
+
+// Has reports whether the theme has the page template name.
+func (t *Templates) Has(name string) bool { _, ok := t.sets[name]; return ok }
+
+// Render executes the page template name (its "baseof.html" layout) with data
+// and returns the bytes; the returned slice is owned by the caller.
+func (t *Templates) Render(name string, data any) ([]byte, error) {
+	set, ok := t.sets[name]
+	if !ok {
+		return nil, fmt.Errorf("theme has no template %s", name)
+	}
+	buf := t.pool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer t.pool.Put(buf)
+	if err := set.ExecuteTemplate(buf, "baseof.html", data); err != nil {
+		return nil, fmt.Errorf("templates/%s: %w", name, err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+		"lower": strings.ToLower,
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict wants key/value pairs, got %d arguments", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"base": path.Base,
+	}
+}

@@ -1,0 +1,149 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+)
+
+// Site is what every page knows of the site.
+type Site struct {
+	Title       string
+	Description string
+	BaseURL     string // absolute, ends with "/"
+	Language    string
+	Copyright   string
+	Twitter     string
+	Menu        []Link
+	Internal    bool // internal profile: banner, noindex
+	Generator   string
+	Year        int // year of the newest incident, for the footer
+}
+
+// Link is a named link, relative to the site root ("incidents/x/").
+type Link struct {
+	Name    string
+	URL     string
+	Current bool
+}
+
+// Date is a date ready to show.
+type Date struct {
+	Display string // "7 August 2023", "November 2020", "2020"
+	ISO     string // machine form for <time datetime> (RFC 3339, or YYYY[-MM[-DD]])
+}
+
+// IsZero reports whether no date is set.
+func (d Date) IsZero() bool { return d.ISO == "" }
+
+// Page is the data of one rendered page.
+type Page struct {
+	Site        *Site
+	Kind        string // home, incident, page, 404
+	Path        string // site-relative folder of the page: "" for home, "incidents/x/"
+	Root        string // prefix from this page to the site root: "/", "/kb/" or "../../"
+	Title       string // document <title>
+	Heading     string // visible h1
+	Description string
+	Canonical   string // absolute URL
+	Image       string // absolute URL of the social image, if any
+	OGType      string // "website" or "article"
+	JSONLD      template.JS
+	NoIndex     bool
+	Published   string // RFC 3339, articles only
+	Modified    string
+	Crumbs      []Link
+	Styles      []string // site-relative stylesheet paths
+	Feed        string   // site-relative feed path
+
+	Incident  *Incident
+	Body      template.HTML // plain pages
+	Incidents []*Card       // home and listings
+	Total     int           // incidents on the site
+	Redirect  string        // redirect pages: target URL
+	Pager     *Pager        // paginated listings
+}
+
+// URL returns the link from this page to the site-relative path rel. In the
+// internal profile links are relative and name index.html explicitly, so
+// the folder also works opened from disk.
+func (p *Page) URL(rel string) string {
+	if p.Site.Internal && (rel == "" || strings.HasSuffix(rel, "/")) {
+		rel += "index.html"
+	}
+	return p.Root + rel
+}
+
+// Abs returns the absolute URL of the site-relative path rel.
+func (p *Page) Abs(rel string) string { return p.Site.BaseURL + rel }
+
+// Incident is an incident page's content.
+type Incident struct {
+	ID, Slug, Title, Summary string
+	URL                      string // site-relative
+	Date, Updated            Date
+	Severity, Status         string
+	Visibility               string
+	Keywords                 []Keyword
+	Authors                  []Link
+	Actors                   []string
+	Sectors                  []string
+	Countries                []string
+	Techniques               []ExtLink
+	CVEs                     []ExtLink
+	Timeline                 []TimelineItem
+	Body                     template.HTML
+	TOC                      []Link // h2 headings of the body, URL "#id"
+	FAQ                      []FAQ
+	FAQIntro                 template.HTML
+	Sources                  []Source
+	Related                  []*Card
+	Image                    string
+	InternalNotes            template.HTML
+}
+
+// Keyword is one keyword of an incident.
+type Keyword struct {
+	Name  string
+	Slug  string
+	URL   string // site-relative, "" when keyword pages are not built
+	Focus bool
+}
+
+// ExtLink is an identifier linking out (ATT&CK technique, CVE).
+type ExtLink struct {
+	ID  string
+	URL string
+}
+
+// TimelineItem is one entry of an incident's timeline.
+type TimelineItem struct {
+	Date  Date
+	Event string
+}
+
+// FAQ is one visible question and answer.
+type FAQ struct {
+	Question string
+	ID       string
+	Answer   template.HTML
+}
+
+// Source is one cited source.
+type Source struct {
+	Title, URL, Publisher string
+	Date                  Date
+}
+
+// Card is an incident in a listing.
+type Card struct {
+	Title, Summary, URL string
+	Severity, Status    string
+	Date                Date
+	Keywords            []Keyword
+}
+
+// Pager links the pages of a paginated listing (site-relative URLs).
+type Pager struct {
+	Number, Total           int
+	First, Last, Prev, Next string
+}

@@ -1,0 +1,139 @@
+package site
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"casefile/generator/content"
+	"casefile/generator/render"
+)
+
+// assemble builds the site-wide structures: order, ids, related incidents,
+// listing cards and the menu.
+func (b *builder) assemble() {
+	sort.SliceStable(b.incidents, func(i, j int) bool {
+		a, c := b.incidents[i].src, b.incidents[j].src
+		if !a.Date.Equal(c.Date.Time) {
+			return a.Date.After(c.Date.Time)
+		}
+		return a.ID < c.ID
+	})
+	b.byID = make(map[string]*incident, len(b.incidents))
+	for _, it := range b.incidents {
+		b.byID[it.src.ID] = it
+		it.card = b.card(it)
+	}
+	for _, it := range b.incidents {
+		for _, id := range it.src.Related {
+			// Ids of unpublished incidents (drafts, internal) are left out.
+			if r, ok := b.byID[id]; ok && r != it {
+				it.related = append(it.related, r)
+			}
+		}
+		if n := b.cfg.RelatedCount; n > 0 && len(it.related) > n {
+			it.related = it.related[:n]
+		}
+	}
+	sort.SliceStable(b.pages, func(i, j int) bool {
+		a, c := b.pages[i].src, b.pages[j].src
+		if a.Weight != c.Weight {
+			return a.Weight < c.Weight
+		}
+		return a.Slug < c.Slug
+	})
+
+	b.site = &render.Site{
+		Title:       b.cfg.Title,
+		Description: b.cfg.Description,
+		BaseURL:     b.cfg.BaseURL,
+		Language:    b.cfg.Language,
+		Copyright:   b.cfg.Copyright,
+		Twitter:     b.cfg.Twitter,
+		Internal:    b.opts.Profile == ProfileInternal,
+		Generator:   "Casefile",
+	}
+	if len(b.incidents) > 0 {
+		b.site.Year = b.incidents[0].src.Date.Year()
+	}
+	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: ""})
+	for _, p := range b.pages {
+		if p.src.Weight > 0 {
+			b.site.Menu = append(b.site.Menu, render.Link{Name: p.src.Title, URL: p.url})
+		}
+	}
+	for _, m := range b.cfg.Menu {
+		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: strings.TrimPrefix(m.URL, "/")})
+	}
+}
+
+func (b *builder) card(it *incident) *render.Card {
+	in := it.src
+	return &render.Card{
+		Title:    in.Title,
+		Summary:  in.Summary,
+		URL:      it.url,
+		Severity: in.Severity,
+		Status:   in.Status,
+		Date:     showDate(in.Date),
+		Keywords: keywords(in),
+	}
+}
+
+func keywords(in *content.Incident) []render.Keyword {
+	out := make([]render.Keyword, 0, len(in.Keywords)+1)
+	focus := in.FocusKeyword
+	if focus == "" && len(in.Keywords) > 0 {
+		focus = in.Keywords[0]
+	}
+	if focus != "" {
+		out = append(out, render.Keyword{Name: focus, Slug: content.Slugify(focus), Focus: true})
+	}
+	for _, k := range in.Keywords {
+		if strings.EqualFold(k, focus) {
+			continue
+		}
+		out = append(out, render.Keyword{Name: k, Slug: content.Slugify(k)})
+	}
+	return out
+}
+
+// showDate formats a date for people and machines, at the precision the
+// author wrote.
+func showDate(d content.Date) render.Date {
+	switch d.Precision {
+	case content.PrecisionNone:
+		return render.Date{}
+	case content.PrecisionYear:
+		return render.Date{Display: d.Format("2006"), ISO: d.Format("2006")}
+	case content.PrecisionMonth:
+		return render.Date{Display: d.Format("January 2006"), ISO: d.Format("2006-01")}
+	case content.PrecisionDay:
+		return render.Date{Display: d.Format("2 January 2006"), ISO: d.Format("2006-01-02")}
+	}
+	return render.Date{Display: d.Format("2 January 2006, 15:04 MST"), ISO: d.Format("2006-01-02T15:04:05Z07:00")}
+}
+
+// isoDate is the zoned ISO 8601 form used in structured data, feeds and meta.
+func isoDate(d content.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2006-01-02T15:04:05Z07:00")
+}
+
+func techniqueURL(id string) string {
+	// T1566.001 -> https://attack.mitre.org/techniques/T1566/001/
+	return "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
+}
+
+func cveURL(id string) string {
+	return "https://www.cve.org/CVERecord?id=" + id
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

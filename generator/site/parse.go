@@ -1,0 +1,184 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"casefile/generator/content"
+	"casefile/generator/diag"
+	"casefile/generator/markdown"
+	"casefile/generator/render"
+)
+
+// incident is an incident on its way through the build.
+type incident struct {
+	src      *content.Incident
+	url      string // site-relative folder: "incidents/<slug>/"
+	html     template.HTML
+	faq      []render.FAQ
+	faqIntro template.HTML
+	toc      []render.Link
+	text     string // plain text of the body, for search
+	notes    template.HTML
+	related  []*incident
+	card     *render.Card
+}
+
+// page is a plain page on its way through the build.
+type page struct {
+	src  *content.Page
+	url  string // "<slug>/"
+	html template.HTML
+}
+
+// reservedIDs are element ids the incident template uses itself.
+var reservedIDs = []string{"main", "faq", "sources", "timeline", "related", "site-heading", "latest-heading"}
+
+// parse renders every published incident's and page's markdown and merges
+// each incident's FAQ, in parallel, collecting diagnostics in file order.
+func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
+	var ins []*content.Incident
+	for _, in := range corpus.Incidents {
+		if b.include(in.Draft, in.Visibility) {
+			ins = append(ins, in)
+		}
+	}
+	b.incidents = make([]*incident, len(ins))
+	diags := make([]diag.List, len(ins))
+	b.forEach(ctx, len(ins), func(i int) {
+		b.incidents[i], diags[i] = b.parseIncident(ins[i])
+	})
+	for _, d := range diags {
+		b.res.Diagnostics.Append(d)
+	}
+
+	var ps []*content.Page
+	for _, p := range corpus.Pages {
+		if b.include(p.Draft, "public") {
+			ps = append(ps, p)
+		}
+	}
+	b.pages = make([]*page, len(ps))
+	pdiags := make([]diag.List, len(ps))
+	b.forEach(ctx, len(ps), func(i int) {
+		p := ps[i]
+		res, err := b.md.Render(p.Body)
+		if err != nil {
+			pdiags[i].Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
+		}
+		html := res.HTML
+		if res.HasFAQSection {
+			// Plain pages have no FAQ structure: keep the section as written.
+			html = append(html, []byte(faqAsHTML(res))...)
+		}
+		b.pages[i] = &page{src: p, url: p.Slug + "/", html: template.HTML(html)}
+	})
+	for _, d := range pdiags {
+		b.res.Diagnostics.Append(d)
+	}
+}
+
+func faqAsHTML(res markdown.Result) string {
+	var sb strings.Builder
+	sb.WriteString(`<h2 id="faq">Frequently asked questions</h2>`)
+	sb.Write(res.FAQIntro)
+	for _, q := range res.FAQ {
+		sb.WriteString("<h3>" + template.HTMLEscapeString(q.Question) + "</h3>")
+		sb.WriteString(q.AnswerHTML)
+	}
+	return sb.String()
+}
+
+func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
+	var d diag.List
+	it := &incident{src: in, url: "incidents/" + in.Slug + "/"}
+	res, err := b.md.Render(in.Body)
+	if err != nil {
+		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
+		return it, d
+	}
+	it.html = template.HTML(res.HTML)
+	it.faqIntro = template.HTML(res.FAQIntro)
+	it.text = res.Text
+
+	ids := map[string]bool{}
+	for _, id := range reservedIDs {
+		ids[id] = true
+	}
+	for _, h := range res.Headings {
+		ids[h.ID] = true
+		if h.Level == 2 {
+			it.toc = append(it.toc, render.Link{Name: h.Text, URL: "#" + h.ID})
+		}
+	}
+
+	type item struct {
+		q         string
+		answer    string
+		line, col int
+	}
+	var items []item
+	for _, f := range in.FAQ {
+		html, err := b.md.RenderFragment([]byte(f.Answer))
+		if err != nil {
+			d.Errorf(in.Source, f.Line, f.Col, "", "cannot render the answer to %q: %v", f.Question, err)
+			continue
+		}
+		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
+	}
+	for _, f := range res.FAQ {
+		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})
+	}
+	seen := map[string]item{}
+	for _, f := range items {
+		key := normQuestion(f.q)
+		if f.q == "" {
+			d.Errorf(in.Source, f.line, f.col, "write the question as the heading text, e.g. `### Was data stolen?`", "FAQ question is empty")
+			continue
+		}
+		if prev, ok := seen[key]; ok {
+			d.Errorf(in.Source, f.line, f.col, "merge the two answers or reword one question",
+				"FAQ question %q is asked twice (first at line %d)", f.q, prev.line)
+			continue
+		}
+		seen[key] = f
+		if strings.TrimSpace(f.answer) == "" {
+			d.Errorf(in.Source, f.line, f.col, "write the answer below the question, or remove the question",
+				"FAQ question %q has no answer", f.q)
+			continue
+		}
+		it.faq = append(it.faq, render.FAQ{Question: f.q, ID: uniqueID(ids, "faq-"+markdown.HeadingID(f.q)), Answer: template.HTML(f.answer)})
+	}
+	if in.InternalNotes != "" && b.opts.Profile == ProfileInternal {
+		html, err := b.md.RenderFragment([]byte(in.InternalNotes))
+		if err != nil {
+			d.Errorf(in.Source, 0, 0, "", "cannot render internal_notes: %v", err)
+		}
+		it.notes = template.HTML(html)
+	}
+	return it, d
+}
+
+// normQuestion folds case, spacing and trailing punctuation so that "Was
+// data lost?" and "was data  lost" count as the same question.
+func normQuestion(q string) string {
+	q = strings.ToLower(strings.Join(strings.Fields(q), " "))
+	return strings.TrimRightFunc(q, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+}
+
+// uniqueID returns id, or id-2, id-3… whichever is not yet in ids, and
+// records it.
+func uniqueID(ids map[string]bool, id string) string {
+	cand := id
+	for n := 2; ids[cand]; n++ {
+		cand = id + "-" + strconv.Itoa(n)
+	}
+	ids[cand] = true
+	return cand
+}
+
+func describe(in *content.Incident) string { return fmt.Sprintf("%s (incident %s)", in.Source, in.ID) }

@@ -1,0 +1,325 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+
+	"casefile/generator/diag"
+	"casefile/generator/render"
+)
+
+// job produces one output file.
+type job struct {
+	path string
+	what string // producer, for errors
+	kind string // page kind for the summary; "" for non-page files
+	make func() ([]byte, error)
+}
+
+// renderAll renders and writes every output file on the workers. Pages are
+// written as soon as they are rendered, so the build never holds every
+// page's HTML at once.
+func (b *builder) renderAll(ctx context.Context) error {
+	jobs := b.jobs()
+	var mu sync.Mutex
+	var errs diag.List
+	b.forEach(ctx, len(jobs), func(i int) {
+		j := jobs[i]
+		data, err := j.make()
+		if err == nil {
+			err = b.write(j.path, j.what, data)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs.Errorf(j.what, 0, 0, "", "%v", err)
+			return
+		}
+		b.res.Files++
+		if j.kind != "" {
+			b.res.Pages[j.kind]++
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return ErrCanceled
+	}
+	b.res.Diagnostics.Append(errs)
+	return b.stop()
+}
+
+func (b *builder) jobs() []job {
+	var jobs []job
+	add := func(p, what, kind string, fn func() ([]byte, error)) {
+		jobs = append(jobs, job{p, what, kind, fn})
+	}
+	add("index.html", "home page", "home", b.renderHome)
+	for _, it := range b.incidents {
+		add(pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.renderIncident(it) })
+		for _, a := range it.src.Aliases {
+			b.addAlias(&jobs, a, it.url, it.src.Source)
+		}
+	}
+	for _, pg := range b.pages {
+		add(pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) })
+		for _, a := range pg.src.Aliases {
+			b.addAlias(&jobs, a, pg.url, pg.src.Source)
+		}
+	}
+	for n, chunk := range paginate(len(b.incidents), b.cfg.Paginate) {
+		add(pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
+			return b.renderList(n+1, len(paginate(len(b.incidents), b.cfg.Paginate)), chunk)
+		})
+	}
+	add("404.html", "404 page", "404", b.render404)
+	add("sitemap.xml", "sitemap", "", b.sitemap)
+	add("feed.xml", "feed", "", b.feed)
+	add("robots.txt", "robots.txt", "", b.robots)
+	add("css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil })
+	jobs = append(jobs, b.staticJobs()...)
+	return jobs
+}
+
+// staticJobs copies static/ of the theme, then of the site; a site file
+// replaces the theme's file of the same path.
+func (b *builder) staticJobs() []job {
+	files := map[string]fs.FS{}
+	for _, fsys := range []fs.FS{b.opts.Theme, b.opts.Source} {
+		if fsys == nil {
+			continue
+		}
+		_ = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+				return nil
+			}
+			files[strings.TrimPrefix(p, "static/")] = fsys
+			return nil
+		})
+	}
+	var jobs []job
+	for _, rel := range sortedKeys(files) {
+		fsys := files[rel]
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }})
+	}
+	return jobs
+}
+
+// addAlias adds a redirect page at the alias path pointing to target.
+func (b *builder) addAlias(jobs *[]job, alias, target, source string) {
+	p := strings.Trim(path.Clean("/"+alias), "/")
+	if p == "" {
+		b.res.Diagnostics.Errorf(source, 0, 0, "an alias is an old path such as /2021/old-name/", "alias %q would replace the home page", alias)
+		return
+	}
+	out := p
+	if !strings.HasSuffix(p, ".html") {
+		out = path.Join(p, "index.html")
+	}
+	*jobs = append(*jobs, job{out, source + " (alias " + alias + ")", "redirect", func() ([]byte, error) {
+		pg := b.newPage("redirect", strings.TrimSuffix(out, "index.html"), "Page moved", "")
+		pg.Redirect = b.link(pg, target)
+		pg.Canonical = b.abs(target)
+		pg.NoIndex = true
+		pg.JSONLD = ""
+		return b.tpl.Render("redirect.html", pg)
+	}})
+}
+
+// link returns the URL of site-relative rel as written on page pg.
+func (b *builder) link(pg *render.Page, rel string) string { return pg.URL(rel) }
+
+// abs returns the absolute URL of a site-relative path.
+func (b *builder) abs(rel string) string {
+	return b.cfg.BaseURL + escapePath(rel)
+}
+
+// escapePath percent-encodes a site-relative path (non-ASCII slugs).
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// rootFor returns the prefix from page folder dir to the site root.
+func (b *builder) rootFor(dir string) string {
+	if b.opts.Profile == ProfileInternal {
+		return strings.Repeat("../", strings.Count(dir, "/"))
+	}
+	return b.basePath
+}
+
+func (b *builder) newPage(kind, dir, heading, desc string) *render.Page {
+	title := heading + " | " + b.cfg.Title
+	if kind == "home" {
+		title = b.cfg.Title
+	}
+	return &render.Page{
+		Site:        b.site,
+		Kind:        kind,
+		Path:        dir,
+		Root:        b.rootFor(dir),
+		Title:       title,
+		Heading:     heading,
+		Description: desc,
+		Canonical:   b.abs(dir),
+		Image:       b.absImage(b.cfg.Image),
+		OGType:      "website",
+		NoIndex:     b.opts.Profile == ProfileInternal,
+		Styles:      []string{"css/main.css", "css/chroma.css"},
+		Feed:        "feed.xml",
+	}
+}
+
+// absImage makes an image reference absolute: URLs stay, paths resolve
+// against the base URL.
+func (b *builder) absImage(img string) string {
+	if img == "" || strings.Contains(img, "://") {
+		return img
+	}
+	return b.abs(strings.TrimPrefix(img, "/"))
+}
+
+func (b *builder) renderHome() ([]byte, error) {
+	pg := b.newPage("home", "", b.cfg.Title, b.cfg.Description)
+	n := min(b.cfg.HomeCount, len(b.incidents))
+	for _, it := range b.incidents[:n] {
+		pg.Incidents = append(pg.Incidents, it.card)
+	}
+	pg.Total = len(b.incidents)
+	if err := b.setJSONLD(pg, b.homeGraph(pg)); err != nil {
+		return nil, err
+	}
+	return b.tpl.Render("home.html", pg)
+}
+
+func (b *builder) renderIncident(it *incident) ([]byte, error) {
+	in := it.src
+	pg := b.newPage("incident", it.url, in.Title, in.Summary)
+	pg.OGType = "article"
+	pg.Published = isoDate(in.Date)
+	pg.Modified = isoDate(in.Modified())
+	if in.Image != "" {
+		pg.Image = b.absImage(in.Image)
+	}
+	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Incidents", URL: "incidents/"}, {Name: in.Title, URL: it.url, Current: true}}
+	v := &render.Incident{
+		ID: in.ID, Slug: in.Slug, Title: in.Title, Summary: in.Summary, URL: it.url,
+		Date: showDate(in.Date), Updated: showDate(in.Updated),
+		Severity: in.Severity, Status: in.Status, Visibility: in.Visibility,
+		Keywords: it.card.Keywords,
+		Actors:   in.Actors, Sectors: in.Sectors, Countries: in.Countries,
+		Body: it.html, TOC: it.toc, FAQ: it.faq, FAQIntro: it.faqIntro,
+		Image: pg.Image, InternalNotes: it.notes,
+	}
+	for _, a := range b.authors(in.Authors) {
+		v.Authors = append(v.Authors, render.Link{Name: a.Name, URL: a.URL})
+	}
+	for _, t := range in.Techniques {
+		v.Techniques = append(v.Techniques, render.ExtLink{ID: t, URL: techniqueURL(t)})
+	}
+	for _, c := range in.CVEs {
+		v.CVEs = append(v.CVEs, render.ExtLink{ID: c, URL: cveURL(c)})
+	}
+	for _, t := range in.Timeline {
+		v.Timeline = append(v.Timeline, render.TimelineItem{Date: showDate(t.Date), Event: t.Event})
+	}
+	for _, s := range in.Sources {
+		v.Sources = append(v.Sources, render.Source{Title: s.Title, URL: s.URL, Publisher: s.Publisher, Date: showDate(s.Date)})
+	}
+	for _, r := range it.related {
+		v.Related = append(v.Related, r.card)
+	}
+	pg.Incident = v
+	if err := b.setJSONLD(pg, b.incidentGraph(pg, it)); err != nil {
+		return nil, err
+	}
+	return b.tpl.Render("incident.html", pg)
+}
+
+func (b *builder) renderPage(p *page) ([]byte, error) {
+	pg := b.newPage("page", p.url, p.src.Title, p.src.Summary)
+	pg.Body = p.html
+	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: p.src.Title, URL: p.url, Current: true}}
+	if err := b.setJSONLD(pg, b.pageGraph(pg, p)); err != nil {
+		return nil, err
+	}
+	return b.tpl.Render("page.html", pg)
+}
+
+func (b *builder) renderList(n, total int, chunk [2]int) ([]byte, error) {
+	dir := pagerURL("incidents/", n)
+	heading := "All incidents"
+	if n > 1 {
+		heading = fmt.Sprintf("All incidents, page %d of %d", n, total)
+	}
+	pg := b.newPage("list", dir, heading, fmt.Sprintf("Every incident in %s, newest first.", b.cfg.Title))
+	pg.Total = len(b.incidents)
+	for _, it := range b.incidents[chunk[0]:chunk[1]] {
+		pg.Incidents = append(pg.Incidents, it.card)
+	}
+	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Incidents", URL: "incidents/", Current: n == 1}}
+	pg.Pager = pager("incidents/", n, total)
+	if err := b.setJSONLD(pg, b.listGraph(pg, pg.Incidents, (n-1)*b.cfg.Paginate)); err != nil {
+		return nil, err
+	}
+	return b.tpl.Render("list.html", pg)
+}
+
+func (b *builder) render404() ([]byte, error) {
+	pg := b.newPage("404", "", "Page not found", "")
+	pg.Path = "404.html"
+	pg.Canonical = ""
+	pg.NoIndex = true
+	n := min(5, len(b.incidents))
+	for _, it := range b.incidents[:n] {
+		pg.Incidents = append(pg.Incidents, it.card)
+	}
+	return b.tpl.Render("404.html", pg)
+}
+
+func (b *builder) setJSONLD(pg *render.Page, g interface{ Marshal() ([]byte, error) }) error {
+	data, err := g.Marshal()
+	if err != nil {
+		return fmt.Errorf("encoding structured data: %w", err)
+	}
+	pg.JSONLD = template.JS(data)
+	return nil
+}
+
+// paginate splits n items into pages of size per: [start, end) pairs. Zero
+// items still make one (empty) page.
+func paginate(n, per int) [][2]int {
+	if per <= 0 {
+		per = n
+	}
+	if n == 0 {
+		return [][2]int{{0, 0}}
+	}
+	var out [][2]int
+	for s := 0; s < n; s += per {
+		out = append(out, [2]int{s, min(s+per, n)})
+	}
+	return out
+}
+
+// pagerURL is the folder of page n of a listing at dir.
+func pagerURL(dir string, n int) string {
+	if n <= 1 {
+		return dir
+	}
+	return fmt.Sprintf("%spage/%d/", dir, n)
+}
+
+func pager(dir string, n, total int) *render.Pager {
+	p := &render.Pager{Number: n, Total: total, First: dir, Last: pagerURL(dir, total)}
+	if n > 1 {
+		p.Prev = pagerURL(dir, n-1)
+	}
+	if n < total {
+		p.Next = pagerURL(dir, n+1)
+	}
+	return p
+}

@@ -1,0 +1,263 @@
+// Package site wires the build pipeline: load → parse → assemble → render →
+// write. It is the only package that knows every stage.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"casefile/generator/config"
+	"casefile/generator/content"
+	"casefile/generator/diag"
+	"casefile/generator/markdown"
+	"casefile/generator/output"
+	"casefile/generator/render"
+)
+
+// Profiles a site can be built with.
+const (
+	ProfilePublic   = "public"
+	ProfileInternal = "internal"
+)
+
+// Options is everything a build needs.
+type Options struct {
+	Source  fs.FS         // the knowledge-base root
+	Theme   fs.FS         // the built-in theme (templates/ and static/); may be nil
+	Out     output.Writer // where files go
+	Profile string        // ProfilePublic (default) or ProfileInternal
+	BaseURL string        // overrides the config's base_url when set
+	Drafts  bool          // include drafts
+	Workers int           // parallelism; default GOMAXPROCS
+}
+
+// Result describes a finished (or failed) build.
+type Result struct {
+	Config      config.Config
+	Diagnostics diag.List      // warnings, and errors when the build failed
+	Pages       map[string]int // rendered pages by kind
+	Files       int            // files written, pages included
+	Duration    time.Duration
+	Stages      []Stage // time per stage, in order
+}
+
+// Stage is the duration of one pipeline stage.
+type Stage struct {
+	Name     string
+	Duration time.Duration
+}
+
+// ErrCanceled is returned when ctx ends during a build.
+var ErrCanceled = errors.New("build canceled")
+
+// Build runs the whole pipeline. On any error diagnostic it returns a
+// *diag.BuildError listing all of them, having written nothing.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	b := &builder{opts: opts, res: &Result{Pages: map[string]int{}}}
+	if b.opts.Profile == "" {
+		b.opts.Profile = ProfilePublic
+	}
+	if b.opts.Workers <= 0 {
+		b.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	err := b.run(ctx)
+	b.res.Diagnostics.Sort()
+	b.res.Duration = time.Since(start)
+	if err != nil {
+		return b.res, err
+	}
+	if e := b.res.Diagnostics.Err(); e != nil {
+		return b.res, e
+	}
+	return b.res, nil
+}
+
+type builder struct {
+	opts Options
+	res  *Result
+	cfg  config.Config
+	md   *markdown.Renderer
+	tpl  *render.Templates
+
+	base     *url.URL // parsed base URL
+	basePath string   // path of the base URL: "/" or "/kb/"
+
+	incidents []*incident // published, newest first
+	byID      map[string]*incident
+	pages     []*page
+	site      *render.Site
+
+	searchEnabled bool // a /search/ page is built
+
+	mu      sync.Mutex
+	written map[string]string // output path -> what produced it
+}
+
+func (b *builder) stage(name string, fn func() error) error {
+	t := time.Now()
+	err := fn()
+	b.res.Stages = append(b.res.Stages, Stage{name, time.Since(t)})
+	return err
+}
+
+// stop returns an error when the diagnostics so far contain errors.
+func (b *builder) stop() error {
+	if b.res.Diagnostics.HasErrors() {
+		return b.res.Diagnostics.Err()
+	}
+	return nil
+}
+
+func (b *builder) run(ctx context.Context) error {
+	if b.opts.Profile != ProfilePublic && b.opts.Profile != ProfileInternal {
+		return fmt.Errorf("unknown profile %q; use %q or %q", b.opts.Profile, ProfilePublic, ProfileInternal)
+	}
+	var corpus *content.Corpus
+	err := b.stage("load", func() error {
+		cfg, d := config.Load(b.opts.Source)
+		b.res.Diagnostics.Append(d)
+		if err := b.stop(); err != nil {
+			return err
+		}
+		if err := b.applyOverrides(&cfg); err != nil {
+			return err
+		}
+		b.cfg = cfg
+		b.res.Config = cfg
+		c, d := content.Load(b.opts.Source, cfg.Location)
+		b.res.Diagnostics.Append(d)
+		corpus = c
+		return b.stop()
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return ErrCanceled
+	}
+	err = b.stage("parse", func() error {
+		b.md = markdown.New(markdown.Options{UnsafeHTML: b.cfg.UnsafeHTML, HighlightLight: b.cfg.HighlightLight, HighlightDark: b.cfg.HighlightDark})
+		tpl, d := render.Load(b.opts.Theme, b.opts.Source)
+		b.res.Diagnostics.Append(d)
+		b.tpl = tpl
+		b.parse(ctx, corpus)
+		return b.stop()
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return ErrCanceled
+	}
+	if err := b.stage("assemble", func() error { b.assemble(); return b.stop() }); err != nil {
+		return err
+	}
+	return b.stage("render", func() error { return b.renderAll(ctx) })
+}
+
+func (b *builder) applyOverrides(cfg *config.Config) error {
+	if b.opts.BaseURL != "" {
+		u, err := url.Parse(b.opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--base-url %q is not an absolute http(s) URL; write it like https://kb.example.org/", b.opts.BaseURL)
+		}
+		cfg.BaseURL = b.opts.BaseURL
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return fmt.Errorf("base_url %q: %v", cfg.BaseURL, err)
+	}
+	b.base = u
+	b.basePath = u.EscapedPath()
+	if !strings.HasSuffix(b.basePath, "/") {
+		b.basePath += "/"
+	}
+	return nil
+}
+
+// include reports whether an incident is published in this build.
+func (b *builder) include(draft bool, visibility string) bool {
+	if draft && !b.opts.Drafts {
+		return false
+	}
+	if visibility == "internal" && b.opts.Profile != ProfileInternal {
+		return false
+	}
+	return true
+}
+
+// forEach runs fn(i) for i in [0,n) on the build's workers.
+func (b *builder) forEach(ctx context.Context, n int, fn func(i int)) {
+	workers := min(b.opts.Workers, n)
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= n {
+					return
+				}
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// claim records that path is produced by what; two producers of one path
+// are an error naming both.
+func (b *builder) claim(p, what string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.written == nil {
+		b.written = map[string]string{}
+	}
+	if prev, ok := b.written[p]; ok {
+		return fmt.Errorf("%s and %s both produce %s; rename one (slug, alias or static file)", prev, what, p)
+	}
+	b.written[p] = what
+	return nil
+}
+
+// write claims the path and writes the file.
+func (b *builder) write(p, what string, data []byte) error {
+	if err := b.claim(p, what); err != nil {
+		return err
+	}
+	return b.opts.Out.WriteFile(p, data)
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// pageDir turns a site-relative URL folder into its index file path.
+func pageDir(dir string) string {
+	return path.Join(dir, "index.html")
+}
