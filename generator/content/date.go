@@ -45,7 +45,7 @@ func ParseDate(s string, loc *time.Location) (Date, error) {
 			return Date{Time: t, Precision: l.prec}, nil
 		}
 		var pe *time.ParseError
-		if rangeErr == nil && errors.As(err, &pe) && strings.HasPrefix(pe.Message, ": ") {
+		if rangeErr == nil && errors.As(err, &pe) && strings.HasSuffix(pe.Message, "out of range") {
 			rangeErr = errors.New(strings.TrimPrefix(pe.Message, ": "))
 		}
 	}

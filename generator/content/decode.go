@@ -177,6 +177,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 			"`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
 	in.pos = p
+	d.Diags.Sort()
 	return in, d.Diags
 }
 
@@ -223,6 +224,7 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 		d.Errorf(updated, "`updated` cannot be earlier than `date`", "`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
 	pg.pos = p
+	d.Diags.Sort()
 	return pg, d.Diags
 }
 

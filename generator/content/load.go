@@ -21,6 +21,10 @@ var ReservedSlugs = []string{"incidents", "keywords", "timeline", "search", "tag
 	"feed.xml", "sitemap.xml", "robots.txt", "404.html", "incidents.json",
 	"css", "js", "img", "images", "fonts", "static"}
 
+// maxSuggest caps how many distinct unknown `related:` ids get a
+// did-you-mean suggestion.
+const maxSuggest = 100
+
 type kind uint8
 
 const (
@@ -131,7 +135,7 @@ func find(fsys fs.FS) ([]job, diag.List) {
 
 // skipName reports dotfiles and editor backup, lock and swap files.
 func skipName(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+	return strings.HasPrefix(name, ".") || (len(name) > 1 && name[0] == '#' && name[len(name)-1] == '#') ||
 		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp")
 }
 
@@ -199,6 +203,7 @@ func Check(c *Corpus) diag.List {
 		urls["/"+k+"/"] = pg.Source
 	}
 	var idList []string
+	hints := map[string]string{} // unknown related id → hint
 	for _, in := range c.Incidents {
 		for i, r := range in.Related {
 			var n *meta.Node
@@ -220,9 +225,17 @@ func Check(c *Corpus) diag.List {
 					}
 					sort.Strings(idList)
 				}
-				hint := "use the `id` of an incident (its slug unless it sets `id:`)"
-				if s := meta.Closest(r, idList); s != "" {
-					hint = fmt.Sprintf("did you mean `%s`?", s)
+				hint, ok := hints[r]
+				if !ok {
+					hint = "use the `id` of an incident (its slug unless it sets `id:`)"
+					// Suggesting costs a pass over every id; cap it so a corpus
+					// full of broken references still checks in linear time.
+					if len(hints) < maxSuggest {
+						if s := meta.Closest(r, idList); s != "" {
+							hint = fmt.Sprintf("did you mean `%s`?", s)
+						}
+					}
+					hints[r] = hint
 				}
 				errAt(in.Source, n, hint, "related incident `%s` does not exist", r)
 			}

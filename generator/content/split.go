@@ -84,13 +84,13 @@ func noFrontMatter(src []byte) error {
 	switch trimmed := bytes.TrimLeft(src, " \t\n"); {
 	case len(trimmed) == 0:
 		d.Msg = "the file is empty"
+	case bytes.HasPrefix(src, []byte("---")) || bytes.HasPrefix(src, []byte("+++")):
+		d.Msg = "the first line must be exactly `---` (or `+++` for TOML)"
+		d.Hint = "put the first field on its own line after the delimiter"
 	case bytes.HasPrefix(trimmed, []byte("---")) || bytes.HasPrefix(trimmed, []byte("+++")):
 		d.Line = 1 + bytes.Count(src[:len(src)-len(trimmed)], []byte{'\n'})
 		d.Msg = "front matter must start on the first line"
 		d.Hint = "remove everything before the opening delimiter line"
-	case bytes.HasPrefix(src, []byte("---")) || bytes.HasPrefix(src, []byte("+++")):
-		d.Msg = "the first line must be exactly `---` (or `+++` for TOML)"
-		d.Hint = "put the first field on its own line after the delimiter"
 	}
 	return d
 }

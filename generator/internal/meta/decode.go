@@ -98,9 +98,13 @@ func (d *Decoder) TextList(n *Node, key string, check func(it *Node, s string) b
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {
+		if it.Kind == List || it.Kind == Map {
+			d.Errorf(it, "write each entry as plain text", "entries of `%s` must be text, not %s", key, it.Describe())
+			continue
+		}
 		s := d.Text(it, key)
 		switch {
-		case s == "" && it.Kind != List && it.Kind != Map:
+		case s == "":
 			d.Errorf(it, "remove the empty entry or fill it in", "an entry of `%s` is empty", key)
 		case s != "" && (check == nil || check(it, s)):
 			out = append(out, s)

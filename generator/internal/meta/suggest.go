@@ -1,21 +1,37 @@
 package meta
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // Closest returns the candidate most like s, or "" when none is close
 // enough to be a likely typo. Case, "-" and "_" are ignored
 // (`FocusKeyword` → `focus_keyword`); otherwise the optimal string
 // alignment distance (a transposition counts as one edit) must be at most a
-// third of s's length, and at least 1. Ties go to the earlier candidate.
+// third of s's length, and at least 1. Failing that, a candidate that starts
+// with s or that s starts with (`related` → `related_count`), both at least
+// four characters, is taken. Ties go to the earlier candidate.
 func Closest(s string, candidates []string) string {
-	ns := []rune(normKey(s))
+	n := normKey(s)
+	ns := []rune(n)
 	limit := max(1, min(3, len(ns)/3))
-	best, bestD := "", limit+1
+	best, bestD := "", limit+2
 	for _, c := range candidates {
-		if c == s || len(c) > len(s)+limit+4 || len(s) > len(c)+limit+4 {
-			continue // the same, or too different in length to be close
+		if c == s {
+			continue
 		}
-		if d := distance(ns, []rune(normKey(c))); d < bestD {
+		nc := normKey(c)
+		d := limit + 1
+		if len(nc) <= len(n)+limit+1 && len(n) <= len(nc)+limit+1 { // else too different in length
+			d = min(d, distance(ns, []rune(nc)))
+		}
+		if d > limit && min(len(n), len(nc)) >= 4 && (strings.HasPrefix(nc, n) || strings.HasPrefix(n, nc)) {
+			d = limit + 1
+		} else if d > limit {
+			continue
+		}
+		if d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -23,7 +39,12 @@ func Closest(s string, candidates []string) string {
 }
 
 func normKey(s string) string {
-	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r == ' ' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 }
 
 // distance is the optimal string alignment distance between a and b.

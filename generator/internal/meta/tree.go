@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -103,12 +104,19 @@ func ParseYAML(file string, data []byte, first int) (root *Node, diags diag.List
 		line, msg := first, err.Error()
 		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			line, msg = first+clamp(n, 1, lineCount(data))-1, m[2]
+			msg = m[2]
+			if parserError(msg) {
+				n++ // yaml reports 0-based lines for parser (not scanner) errors
+			}
+			line = first + clamp(n, 1, lineCount(data)) - 1
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		diags.Errorf(file, line, 0, "check the indentation and quoting on this line or the one before; values containing `: ` or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a backtick need quotes",
-			"invalid YAML: %s", msg)
+		hint := "check the indentation and quoting around this line; values containing `: ` or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a backtick need quotes"
+		if strings.Contains(msg, "end of stream") {
+			hint = "a quote, bracket or brace opened before this line is never closed"
+		}
+		diags.Errorf(file, line, 0, hint, "invalid YAML: %s", msg)
 		return nil, diags
 	}
 	c := yamlConv{file: file, first: first, lines: lineCount(data), diags: &diags}
@@ -120,6 +128,17 @@ func ParseYAML(file string, data []byte, first int) (root *Node, diags diag.List
 		root = &Node{Kind: Map, Line: first, Col: 1}
 	}
 	return root, diags
+}
+
+// parserError reports whether a yaml error message comes from its parser,
+// whose line numbers are 0-based, rather than from its scanner.
+func parserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found undefined tag handle", "found duplicate %", "found incompatible YAML"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func unmarshalYAML(data []byte, doc *yaml.Node) (err error) {
@@ -195,6 +214,7 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) *Node {
 // and resolving merge keys (`<<: *base`); explicit keys win over merged ones.
 func (c *yamlConv) mapping(n *Node, y *yaml.Node, depth int) {
 	var merged []Pair
+	index := make(map[string]int, len(y.Content)/2) // key → index in n.Pairs
 	for i := 0; i+1 < len(y.Content); i += 2 {
 		ky, vy := y.Content[i], y.Content[i+1]
 		if ky.Kind == yaml.ScalarNode && ky.Value == "<<" && (ky.Tag == "" || ky.Tag == "!!merge") {
@@ -210,14 +230,16 @@ func (c *yamlConv) mapping(n *Node, y *yaml.Node, depth int) {
 			}
 			continue
 		}
-		if prev := n.Get(k.Value); prev != nil {
-			c.diags.Errorf(c.file, k.Line, k.Col, "remove one of them", "key `%s` is given twice (first on line %d)", k.Value, keyLine(n, k.Value))
+		if j, ok := index[k.Value]; ok {
+			c.diags.Errorf(c.file, k.Line, k.Col, "remove one of them", "key `%s` is given twice (first on line %d)", k.Value, n.Pairs[j].Key.Line)
 			continue
 		}
+		index[k.Value] = len(n.Pairs)
 		n.Pairs = append(n.Pairs, Pair{Key: k, Value: c.conv(vy, depth+1)})
 	}
 	for _, p := range merged {
-		if n.Get(p.Key.Value) == nil {
+		if _, ok := index[p.Key.Value]; !ok {
+			index[p.Key.Value] = len(n.Pairs)
 			n.Pairs = append(n.Pairs, p)
 		}
 	}
@@ -240,15 +262,6 @@ func (c *yamlConv) merge(v *Node) []Pair {
 	return nil
 }
 
-func keyLine(n *Node, key string) int {
-	for _, p := range n.Pairs {
-		if p.Key.Value == key {
-			return p.Key.Line
-		}
-	}
-	return 0
-}
-
 // ParseTOML parses data, which starts on line first of file, into a tree.
 // go-toml checks the document (syntax, duplicate keys, table redefinitions);
 // its parser then gives the positions of every key and scalar value. Arrays
@@ -263,10 +276,15 @@ func ParseTOML(file string, data []byte, first int) (*Node, diag.List) {
 			l, cl := de.Position()
 			line, col = first+clamp(l, 1, lineCount(data))-1, cl
 		}
-		diags.Errorf(file, line, col, "TOML needs `key = value` with text in quotes, e.g. title = \"Disk full\"", "invalid TOML: %s", strings.TrimPrefix(msg, "toml: "))
+		diags.Errorf(file, line, col, "check the TOML syntax here; text values need quotes, e.g. title = \"Disk full\"", "invalid TOML: %s", strings.TrimPrefix(msg, "toml: "))
 		return nil, diags
 	}
-	t := tomlConv{first: first}
+	t := tomlConv{first: first, lineStarts: []int{0}}
+	for i, c := range data {
+		if c == '\n' {
+			t.lineStarts = append(t.lineStarts, i+1)
+		}
+	}
 	t.p.Reset(data)
 	root := &Node{Kind: Map, Line: first, Col: 1}
 	cur := root
@@ -292,13 +310,16 @@ func ParseTOML(file string, data []byte, first int) (*Node, diag.List) {
 }
 
 type tomlConv struct {
-	p     unstable.Parser
-	first int
+	p          unstable.Parser
+	first      int
+	lineStarts []int // offsets where lines start
 }
 
+// pos returns the file line and byte column where r starts.
 func (t *tomlConv) pos(r unstable.Range) (int, int) {
-	s := t.p.Shape(r).Start
-	return t.first + s.Line - 1, s.Column
+	off := int(r.Offset)
+	i := sort.Search(len(t.lineStarts), func(i int) bool { return t.lineStarts[i] > off }) - 1
+	return t.first + i, off - t.lineStarts[i] + 1
 }
 
 func (t *tomlConv) key(k *unstable.Node) *Node {

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const goodIncident = `---
+title: Good one
+date: 2024-01-02
+summary: Fine.
+keywords: [k]
+---
+Body.
+`
+
+func kb(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestBuildThenBrokenFileLeavesOutputIntact(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident})
+	code, out, errOut := runCLI("build", "-s", src)
+	if code != 0 {
+		t.Fatalf("first build failed (%d): %s", code, errOut)
+	}
+	if !strings.Contains(out, "Built ") || !strings.Contains(out, "1 incident") {
+		t.Errorf("summary line missing: %q", out)
+	}
+	index := filepath.Join(src, "public", "incidents", "good", "index.html")
+	before, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Two broken files: both are reported, with positions.
+	bad := "---\ntitle: Bad\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\nseverity: hihg\n---\n"
+	if err := os.WriteFile(filepath.Join(src, "content/incidents/bad.md"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "content/incidents/worse.md"), []byte("---\ntitle: [unclosed\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI("build", "-s", src)
+	if code != 1 {
+		t.Fatalf("broken build exit status %d, want 1", code)
+	}
+	for _, want := range []string{"content/incidents/bad.md:6:11: error:", "did you mean `high`", "content/incidents/worse.md:2", "left as it was"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	after, err := os.ReadFile(index)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("previous output changed by a failed build (err %v)", err)
+	}
+	entries, _ := os.ReadDir(src)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("temporary folder %s left behind", e.Name())
+		}
+	}
+}
+
+func TestCheckWritesNothing(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident})
+	code, out, errOut := runCLI("check", "-s", src)
+	if code != 0 {
+		t.Fatalf("check failed: %s", errOut)
+	}
+	if !strings.Contains(out, "no errors") {
+		t.Errorf("check output: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(src, "public")); !os.IsNotExist(err) {
+		t.Errorf("check wrote public/")
+	}
+}
+
+func TestBuildRefusesDangerousOutput(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident})
+	for _, out := range []string{src, filepath.Join(src, "content")} {
+		code, _, errOut := runCLI("build", "-s", src, "-o", out)
+		if code != 1 || !strings.Contains(errOut, "choose") {
+			t.Errorf("build -o %s: exit %d, stderr %q; want a refusal", out, code, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(src, "content/incidents/good.md")); err != nil {
+		t.Errorf("source damaged: %v", err)
+	}
+}
+
+func TestUsageAndVersion(t *testing.T) {
+	if code, _, _ := runCLI(); code != 2 {
+		t.Errorf("no arguments: exit %d, want 2", code)
+	}
+	if code, _, e := runCLI("frobnicate"); code != 2 || !strings.Contains(e, "unknown command") {
+		t.Errorf("unknown command: exit %d, %q", code, e)
+	}
+	if code, o, _ := runCLI("version"); code != 0 || !strings.HasPrefix(o, "casefile ") {
+		t.Errorf("version: %d %q", code, o)
+	}
+}

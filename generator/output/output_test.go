@@ -1,0 +1,165 @@
+package output
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckPath(t *testing.T) {
+	for _, p := range []string{"index.html", "incidents/x/index.html", "日本/index.html", "a.b/c"} {
+		if err := CheckPath(p); err != nil {
+			t.Errorf("CheckPath(%q) = %v, want ok", p, err)
+		}
+	}
+	for _, p := range []string{"", ".", "..", "../x", "a/../../x", "/etc/passwd", "a\\..\\b", "a//b", "a/./b", "x\x00y", "c:/x", "a/"} {
+		if err := CheckPath(p); err == nil {
+			t.Errorf("CheckPath(%q) = nil, want an error", p)
+		}
+	}
+}
+
+func TestDirSwapsWhole(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	if err := os.MkdirAll(filepath.Join(dest, "stale"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dest, "index.html"), "old")
+	writeFile(t, filepath.Join(dest, "stale", "gone.html"), "stale")
+
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("index.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("incidents/x/index.html", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	// Before Commit the previous output is untouched.
+	if got := readFile(t, filepath.Join(dest, "index.html")); got != "old" {
+		t.Fatalf("output changed before commit: %q", got)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(dest, "index.html")); got != "new" {
+		t.Errorf("index.html = %q after commit", got)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "stale")); !os.IsNotExist(err) {
+		t.Errorf("stale files linger after the swap")
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("temporary folders left behind: %v", names)
+	}
+}
+
+func TestDirAbortLeavesPreviousOutput(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	writeFile(t, filepath.Join(dest, "index.html"), "old")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = d.WriteFile("index.html", []byte("half"))
+	d.Abort()
+	if got := readFile(t, filepath.Join(dest, "index.html")); got != "old" {
+		t.Errorf("index.html = %q after abort, want old", got)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Errorf("abort left %d entries in the parent, want 1", len(entries))
+	}
+}
+
+func TestDirRefusesBadPaths(t *testing.T) {
+	d, err := NewDir(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	for _, p := range []string{"../escape.html", "/abs.html", "a/../../b"} {
+		if err := d.WriteFile(p, []byte("x")); err == nil {
+			t.Errorf("WriteFile(%q) succeeded", p)
+		}
+	}
+}
+
+func TestCheckDest(t *testing.T) {
+	src := t.TempDir()
+	for _, sub := range []string{"content/incidents", "templates", "static"} {
+		if err := os.MkdirAll(filepath.Join(src, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notSite := filepath.Join(t.TempDir(), "documents")
+	writeFile(t, filepath.Join(notSite, "taxes.pdf"), "x")
+	prevBuild := filepath.Join(t.TempDir(), "site")
+	writeFile(t, filepath.Join(prevBuild, "index.html"), "x")
+
+	ok := []string{filepath.Join(src, "public"), filepath.Join(t.TempDir(), "new"), prevBuild}
+	for _, o := range ok {
+		if err := CheckDest(src, o); err != nil {
+			t.Errorf("CheckDest(%s) = %v, want ok", o, err)
+		}
+	}
+	bad := map[string]string{
+		src:                                   "is the source folder",
+		filepath.Dir(src):                     "contains the source folder",
+		filepath.Join(src, "content"):         "inside the source's content/",
+		filepath.Join(src, "content", "out"):  "inside the source's content/",
+		filepath.Join(src, "static", "built"): "inside the source's static/",
+		"/":                                   "file-system root",
+		notSite:                               "does not look like an earlier build",
+	}
+	for o, want := range bad {
+		err := CheckDest(src, o)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckDest(%s) = %v, want an error saying %q", o, err, want)
+		}
+	}
+}
+
+func TestMemory(t *testing.T) {
+	m := NewMemory()
+	if err := m.WriteFile("b/index.html", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	_ = m.WriteFile("a.txt", []byte("a"))
+	if err := m.WriteFile("../x", nil); err == nil {
+		t.Error("memory accepted ../x")
+	}
+	if got := strings.Join(m.Paths(), ","); got != "a.txt,b/index.html" {
+		t.Errorf("Paths = %s", got)
+	}
+	if b, ok := m.Get("b/index.html"); !ok || string(b) != "b" {
+		t.Errorf("Get = %q, %v", b, ok)
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
