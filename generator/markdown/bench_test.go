@@ -1,8 +1,12 @@
 package markdown
 
 import (
+	"bytes"
 	"os"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 func BenchmarkRender(b *testing.B) {
@@ -39,4 +43,23 @@ func BenchmarkRenderParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkBaselineGoldmark is the floor for comparison: plain goldmark with
+// GFM and footnotes (no highlighting, ids, FAQ or text), built once.
+func BenchmarkBaselineGoldmark(b *testing.B) {
+	src, err := os.ReadFile("testdata/bench.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
+	var buf bytes.Buffer
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := md.Convert(src, &buf); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -210,16 +210,30 @@ func tokenise(l chroma.Lexer, code string) (tokens []chroma.Token, ok bool) {
 // buildStylesheet returns the light style's rules, then the dark style's
 // inside @media (prefers-color-scheme: dark). Every selector is class based
 // and scoped under .chroma (the unscoped ".bg" rule chroma emits for
-// standalone pages is dropped; we never use that class). A token class the
-// light style colours but the dark style leaves alone is reset inside the
-// dark block so no light colour leaks onto the dark background.
+// standalone pages is dropped; we never use that class). Where the light
+// style sets a colour, background or font property that the dark style leaves
+// alone for the same class, the dark block resets it, so no light colour
+// leaks onto the dark background.
 func buildStylesheet(light, dark *chroma.Style) []byte {
 	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithCSSComments(false))
 	lightRules := cssRules(f, light)
 	darkRules := cssRules(f, dark)
-	inDark := make(map[string]bool, len(darkRules))
-	for _, r := range darkRules {
-		inDark[r.selector] = true
+	darkIndex := make(map[string]int, len(darkRules))
+	for i, r := range darkRules {
+		darkIndex[r.selector] = i
+	}
+	var missing []cssRule // light selectors the dark style does not mention
+	for _, lr := range lightRules {
+		i, ok := darkIndex[lr.selector]
+		if !ok {
+			if resets := cssResets(lr.decls, ""); resets != "" && lr.selector != ".chroma" {
+				missing = append(missing, cssRule{lr.selector, resets})
+			}
+			continue
+		}
+		if resets := cssResets(lr.decls, darkRules[i].decls); resets != "" {
+			darkRules[i].decls = strings.TrimRight(strings.TrimSpace(darkRules[i].decls), ";") + "; " + resets
+		}
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "/* chroma %s */\n", light.Name)
@@ -227,16 +241,41 @@ func buildStylesheet(light, dark *chroma.Style) []byte {
 		fmt.Fprintf(&b, "%s { %s }\n", r.selector, r.decls)
 	}
 	fmt.Fprintf(&b, "@media (prefers-color-scheme: dark) {\n/* chroma %s */\n", dark.Name)
-	for _, r := range darkRules {
+	for _, r := range append(darkRules, missing...) {
 		fmt.Fprintf(&b, "%s { %s }\n", r.selector, r.decls)
-	}
-	for _, r := range lightRules {
-		if !inDark[r.selector] && r.selector != ".chroma" {
-			fmt.Fprintf(&b, "%s { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit }\n", r.selector)
-		}
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
+}
+
+// cssResetValues undo a token property for the dark block.
+var cssResetValues = [...]struct{ prop, value string }{
+	{"color", "inherit"},
+	{"background-color", "transparent"},
+	{"font-weight", "inherit"},
+	{"font-style", "inherit"},
+	{"text-decoration", "inherit"},
+}
+
+// cssResets returns declarations resetting the token properties set in
+// lightDecls but not in darkDecls.
+func cssResets(lightDecls, darkDecls string) string {
+	var out []string
+	for _, r := range cssResetValues {
+		if cssHasProp(lightDecls, r.prop) && !cssHasProp(darkDecls, r.prop) {
+			out = append(out, r.prop+": "+r.value)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func cssHasProp(decls, prop string) bool {
+	for d := range strings.SplitSeq(decls, ";") {
+		if name, _, ok := strings.Cut(d, ":"); ok && strings.TrimSpace(name) == prop {
+			return true
+		}
+	}
+	return false
 }
 
 type cssRule struct{ selector, decls string }

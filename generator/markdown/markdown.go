@@ -4,8 +4,9 @@
 // body's FAQ section extracted into question/answer items.
 //
 // Each feature is a goldmark extension in its own file, in goldmark's
-// extension style: per-document state lives in the parser.Context, never in
-// package-level variables, so one Renderer serves many goroutines.
+// extension style: per-document state lives in the parser.Context, and
+// package-level variables are only constants set at init (context keys), so
+// one Renderer serves many goroutines.
 //
 //	heading_ids.go     HeadingID, the per-document parser.IDs, id transformer
 //	heading_anchor.go  heading renderer with the "#" self-link
@@ -76,7 +77,7 @@ func New(opts Options) *Renderer {
 			headingIDsExtension{},
 			textExtension{},
 			faqExtension{},
-			headingAnchorExtension{},
+			headingAnchorExtension{unsafe: opts.UnsafeHTML},
 			rawHTMLExtension{unsafe: opts.UnsafeHTML},
 			highlightExtension{h: hl},
 		),
@@ -127,7 +128,11 @@ type Result struct {
 
 // Render renders a document body and extracts its FAQ section.
 func (r *Renderer) Render(src []byte) (res Result, err error) {
-	defer recoverError(&err)
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = Result{}, panicError(p)
+		}
+	}()
 	var (
 		plain    string
 		sections []faqSection
@@ -154,7 +159,7 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 	}
 
 	for i, sec := range sections {
-		line, _ := lines.position(sec.heading.Pos())
+		line, _ := lines.position(headingOffset(sec.heading, src))
 		if i == 0 {
 			res.HasFAQSection = true
 			res.FAQLine = line
@@ -173,7 +178,7 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 				Question: plainText(it.question, src),
 				ID:       string(headingIDAttr(it.question)),
 			}
-			item.Line, item.Col = lines.position(it.question.Pos())
+			item.Line, item.Col = lines.position(headingOffset(it.question, src))
 			if len(it.answer) > 0 {
 				answer, err := r.renderNodes(rb, src, it.answer)
 				if err != nil {
@@ -194,7 +199,11 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 // answers, internal notes). Headings still get ids, unique within the
 // fragment only.
 func (r *Renderer) RenderFragment(src []byte) (out []byte, err error) {
-	defer recoverError(&err)
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, panicError(p)
+		}
+	}()
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	rb := r.getBuf()
@@ -209,10 +218,11 @@ func (r *Renderer) Stylesheet() []byte {
 	return bytes.Clone(r.hl.css)
 }
 
-func recoverError(err *error) {
-	if p := recover(); p != nil {
-		*err = fmt.Errorf("markdown: internal error: %v", p)
-	}
+// panicError turns a panic in goldmark, chroma or this package, recovered by
+// Render or RenderFragment, into an error, so one malformed document cannot
+// stop a build of thousands.
+func panicError(p any) error {
+	return fmt.Errorf("markdown: internal error: %v", p)
 }
 
 // renderBuf is a reusable output buffer with a bufio.Writer over it (goldmark
@@ -269,7 +279,7 @@ func collectHeadings(root ast.Node, src []byte, lines *lineIndex) []Heading {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			line, _ := lines.position(n.Pos())
+			line, _ := lines.position(headingOffset(n, src))
 			hs = append(hs, Heading{
 				Level: n.Level,
 				Text:  plainText(n, src),
@@ -283,6 +293,46 @@ func collectHeadings(root ast.Node, src []byte, lines *lineIndex) []Heading {
 		return ast.WalkContinue, nil
 	})
 	return hs
+}
+
+// headingOffset returns the byte offset where a heading starts: its first
+// '#' for an ATX heading, the start of its text for a setext heading.
+// goldmark's Node.Pos is not exact after tabs (">\t# x" gives the offset of
+// "x", and of one past the end for an empty heading), so the offset is
+// derived from the heading's text segment, which is exact, where there is one.
+func headingOffset(h *ast.Heading, src []byte) int {
+	if h.Lines().Len() > 0 {
+		start := h.Lines().At(0).Start
+		if p, ok := hashRunBefore(src, start); ok {
+			return p
+		}
+		return start // setext heading
+	}
+	p := min(h.Pos(), len(src))
+	if p < 0 {
+		return -1
+	}
+	if p < len(src) && src[p] == '#' {
+		return p
+	}
+	if q, ok := hashRunBefore(src, p); ok {
+		return q
+	}
+	return p
+}
+
+// hashRunBefore skips back from end over blanks and then over a run of '#';
+// it returns the offset of the run's first '#', if there is a run.
+func hashRunBefore(src []byte, end int) (int, bool) {
+	i := min(end, len(src))
+	for i > 0 && (src[i-1] == ' ' || src[i-1] == '\t') {
+		i--
+	}
+	j := i
+	for j > 0 && src[j-1] == '#' {
+		j--
+	}
+	return j, j < i
 }
 
 // lineIndex converts byte offsets in src to 1-based line and column

@@ -34,8 +34,6 @@ type BlockedLink struct {
 // Relative destinations (paths, "?query", "#fragment", "//host/…") are safe.
 type safeLinkTransformer struct{}
 
-var hashDest = []byte("#")
-
 func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	blocked, _ := pc.Get(blockedKey).(*[]blockedLink)
@@ -48,12 +46,12 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 		case *ast.Link:
 			if !SafeURL(n.Destination) {
 				record(blocked, n.Destination, n)
-				n.Destination = hashDest
+				n.Destination = []byte("#")
 			}
 		case *ast.Image:
 			if !SafeURL(n.Destination) {
 				record(blocked, n.Destination, n)
-				n.Destination = hashDest
+				n.Destination = []byte("#")
 			}
 		case *ast.AutoLink:
 			url := n.URL(src)

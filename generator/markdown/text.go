@@ -61,13 +61,20 @@ func (b *textBuilder) write(p []byte) {
 	for len(p) > 0 {
 		if c := p[0]; c < utf8.RuneSelf {
 			// ASCII fast path: copy the run of non-space bytes at once.
+			if c == 0 {
+				// goldmark writes NUL as U+FFFD; so does the text.
+				b.flushSpace()
+				b.sb.WriteRune(utf8.RuneError)
+				p = p[1:]
+				continue
+			}
 			if asciiSpace[c] {
 				b.pending = true
 				p = p[1:]
 				continue
 			}
 			i := 1
-			for i < len(p) && p[i] < utf8.RuneSelf && !asciiSpace[p[i]] {
+			for i < len(p) && p[i] < utf8.RuneSelf && p[i] != 0 && !asciiSpace[p[i]] {
 				i++
 			}
 			b.flushSpace()

@@ -1,0 +1,121 @@
+package markdown
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// FuzzFAQExtraction renders arbitrary markdown and checks that Render does
+// not fail or panic, that every FAQ position lies inside the document, that
+// no top-level FAQ heading is left in the body, and that no href or src
+// carries a scheme outside the allow list.
+func FuzzFAQExtraction(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/golden/*.md")
+	seeds = append(seeds, "testdata/bench.md")
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		"",
+		"## FAQ",
+		"## FAQ\n### Q",
+		"## FAQ\n###\n",
+		"FAQ\n---\n### Q?\nA\n",
+		"## FAQ {#x}\n### Q {#x}\n",
+		"## faq:\n\n#### deep\n\n### q\n\n# top\n",
+		"## FAQ\n### Q[^1]\n[^1]: note\n",
+		"## FAQ\n### Q\n\n[^1]: note\n\n## FAQ\n### R\nx[^1]\n",
+		"- ## FAQ\n  ### Q\n",
+		"> ## FAQ\n### Q\n",
+		"## F&#65;Q\n### Q\nA\n",
+		"## ![FAQ](x)\n### Q\n",
+		"  ## FAQ  ##\n   ### Q ###\nA\n",
+		"## FAQ\r\n### Q\r\nA\r\n",
+		"## FAQ\n```\n## not a heading\n```\n### Q\n<div>\n## x\n</div>\n",
+		"[a](javascript:x) <javascript:y> ![b](&#106;avascript:z)",
+		"## FAQ\n### Q\n| a |\n|---|\n| [x](vbscript:y) |\n",
+	} {
+		f.Add([]byte(s))
+	}
+	r := New(Options{})
+	f.Fuzz(func(t *testing.T, src []byte) {
+		res, err := r.Render(src)
+		if err != nil {
+			t.Fatalf("Render: %v", err)
+		}
+		lines := bytes.Count(src, []byte("\n")) + 1
+		if res.HasFAQSection != (res.FAQLine > 0) || res.HasFAQSection != (len(res.FAQLines) > 0) {
+			t.Fatalf("HasFAQSection=%v FAQLine=%d FAQLines=%v", res.HasFAQSection, res.FAQLine, res.FAQLines)
+		}
+		for _, l := range res.FAQLines {
+			if l < 1 || l > lines {
+				t.Fatalf("FAQ line %d outside 1..%d", l, lines)
+			}
+		}
+		for _, it := range res.FAQ {
+			if it.Line < 1 || it.Line > lines || it.Col < 1 {
+				t.Fatalf("FAQ item %q at %d:%d outside the document (%d lines)", it.Question, it.Line, it.Col, lines)
+			}
+			checkLinks(t, []byte(it.AnswerHTML))
+		}
+		for _, h := range res.Headings {
+			if h.Line < 1 || h.Line > lines || h.ID == "" {
+				t.Fatalf("heading %+v: bad line or empty id", h)
+			}
+		}
+		checkLinks(t, res.HTML)
+		checkNoFAQHeading(t, res.HTML)
+	})
+}
+
+// checkNoFAQHeading fails when a top-level <h2> of the body reads as a FAQ
+// title (its self-link anchor left out).
+func checkNoFAQHeading(t *testing.T, body []byte) {
+	t.Helper()
+	nodes, err := html.ParseFragment(bytes.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if n.Type != html.ElementNode || n.DataAtom != atom.H2 {
+			continue
+		}
+		var text strings.Builder
+		for d := range n.Descendants() {
+			if d.Type == html.TextNode && !(d.Parent != nil && d.Parent.DataAtom == atom.A && hasClass(d.Parent, "anchor")) {
+				text.WriteString(d.Data)
+			}
+		}
+		if IsFAQTitle(text.String()) {
+			t.Fatalf("FAQ heading %q left in the body:\n%s", text.String(), body)
+		}
+	}
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && a.Val == class {
+			return true
+		}
+	}
+	return false
+}
+
+func checkLinks(t *testing.T, doc []byte) {
+	t.Helper()
+	for _, v := range attrValues(t, doc) {
+		switch s := browserScheme(v); s {
+		case "", "http", "https", "mailto", "tel":
+		default:
+			t.Fatalf("attribute %q has scheme %q:\n%s", v, s, doc)
+		}
+	}
+}
