@@ -347,7 +347,7 @@ func TestSyntaxErrors(t *testing.T) {
 		"content/incidents/list.md:2:1: error: front matter must be a mapping of keys to values, not a list",
 		"content/incidents/none.md:1:1: error: the file has no front matter",
 		"content/incidents/flow.md:5: error: invalid YAML: did not find expected ',' or ']'",
-		"content/incidents/quote.md:4: error: invalid YAML: found unexpected end of stream; a quote, bracket or brace opened before this line is never closed",
+		"content/incidents/quote.md:3: error: invalid YAML: found unexpected end of stream; a quote, bracket or brace opened before this line is never closed",
 	)
 	if len(ds) != 6 {
 		t.Errorf("want 6 diagnostics, got:\n%s", ds)

@@ -108,7 +108,7 @@ func ParseYAML(file string, data []byte, first int) (root *Node, diags diag.List
 			if parserError(msg) {
 				n++ // yaml reports 0-based lines for parser (not scanner) errors
 			}
-			line = first + clamp(n, 1, lineCount(data)) - 1
+			line = first + clamp(n, 1, lineCount(bytes.TrimRight(data, "\n"))) - 1
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
