@@ -61,6 +61,51 @@ type Page struct {
 	Total     int           // incidents on the site
 	Redirect  string        // redirect pages: target URL
 	Pager     *Pager        // paginated listings
+	Terms     []Term        // taxonomy index pages
+	Taxonomy  string        // taxonomy index and term pages: its name ("keywords")
+	Facets    []Facet       // home page
+	Chart     template.HTML // timeline and home: inline SVG
+	ChartData []ChartRow    // the chart's numbers as a table
+	ChartCols []string      // the table's column heads
+	Years     []Year        // timeline
+	Intro     template.HTML // optional text above a listing
+}
+
+// Term is one entry of a taxonomy index.
+type Term struct {
+	Name  string
+	URL   string
+	Count int
+}
+
+// Facet is a group of counted links (home page: severity, years).
+type Facet struct {
+	Title string
+	Items []Term
+}
+
+// ChartRow is one row of a chart's data table.
+type ChartRow struct {
+	Label  string
+	Counts []int
+	Total  int
+}
+
+// Year is one year of the timeline.
+type Year struct {
+	Year   int
+	ID     string // anchor, "y2021"
+	URL    string // site-relative year page
+	Count  int
+	Months []Month
+}
+
+// Month is one month of the timeline.
+type Month struct {
+	Name      string // "May 2021"
+	ID        string // anchor, "m2021-05"
+	Count     int
+	Incidents []*Card
 }
 
 // URL returns the link from this page to the site-relative path rel. In the
@@ -85,9 +130,9 @@ type Incident struct {
 	Visibility               string
 	Keywords                 []Keyword
 	Authors                  []Link
-	Actors                   []string
-	Sectors                  []string
-	Countries                []string
+	Actors                   []Link
+	Sectors                  []Link
+	Countries                []Link
 	Techniques               []ExtLink
 	CVEs                     []ExtLink
 	Timeline                 []TimelineItem

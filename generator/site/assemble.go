@@ -19,6 +19,7 @@ func (b *builder) assemble() {
 		}
 		return a.ID < c.ID
 	})
+	b.buildTaxonomies()
 	b.byID = make(map[string]*incident, len(b.incidents))
 	for _, it := range b.incidents {
 		b.byID[it.src.ID] = it
@@ -56,7 +57,12 @@ func (b *builder) assemble() {
 	if len(b.incidents) > 0 {
 		b.site.Year = b.incidents[0].src.Date.Year()
 	}
-	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: ""})
+	b.timeline = b.years(true)
+	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: "incidents/"})
+	if b.taxByName["keywords"] != nil {
+		b.site.Menu = append(b.site.Menu, render.Link{Name: "Keywords", URL: "keywords/"})
+	}
+	b.site.Menu = append(b.site.Menu, render.Link{Name: "Timeline", URL: "timeline/"})
 	for _, p := range b.pages {
 		if p.src.Weight > 0 {
 			b.site.Menu = append(b.site.Menu, render.Link{Name: p.src.Title, URL: p.url})
@@ -76,11 +82,13 @@ func (b *builder) card(it *incident) *render.Card {
 		Severity: in.Severity,
 		Status:   in.Status,
 		Date:     showDate(in.Date),
-		Keywords: keywords(in),
+		Keywords: b.keywords(in),
 	}
 }
 
-func keywords(in *content.Incident) []render.Keyword {
+// keywords lists an incident's keywords, focus keyword first, linked to
+// their pages when keyword pages are built.
+func (b *builder) keywords(in *content.Incident) []render.Keyword {
 	out := make([]render.Keyword, 0, len(in.Keywords)+1)
 	focus := in.FocusKeyword
 	if focus == "" && len(in.Keywords) > 0 {
@@ -90,10 +98,17 @@ func keywords(in *content.Incident) []render.Keyword {
 		out = append(out, render.Keyword{Name: focus, Slug: content.Slugify(focus), Focus: true})
 	}
 	for _, k := range in.Keywords {
-		if strings.EqualFold(k, focus) {
+		if content.Slugify(k) == content.Slugify(focus) {
 			continue
 		}
 		out = append(out, render.Keyword{Name: k, Slug: content.Slugify(k)})
+	}
+	if tx := b.taxByName["keywords"]; tx != nil {
+		for i := range out {
+			if term := tx.Term(out[i].Name); term != nil {
+				out[i].URL = tx.TermURL(term)
+			}
+		}
 	}
 	return out
 }

@@ -103,23 +103,26 @@ type atomCategory struct {
 // feedSize is how many incidents the Atom feed carries.
 const feedSize = 20
 
-// feed is the site's Atom feed of the newest incidents.
-func (b *builder) feed() ([]byte, error) {
+// siteFeed is the site's Atom feed of the newest incidents.
+func (b *builder) siteFeed() ([]byte, error) {
+	return b.feed(b.cfg.Title, b.cfg.Description, "", b.incidents[:min(feedSize, len(b.incidents))])
+}
+
+// feed is an Atom feed of items for the page at site-relative folder dir;
+// the feed itself is dir + "feed.xml".
+func (b *builder) feed(title, subtitle, dir string, items []*incident) ([]byte, error) {
 	f := atomFeed{
 		NS: "http://www.w3.org/2005/Atom", Lang: b.cfg.Language,
-		ID: b.abs(""), Title: b.cfg.Title, Subtitle: b.cfg.Description,
+		ID: b.abs(dir), Title: title, Subtitle: subtitle,
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: b.abs("feed.xml")},
-			{Rel: "alternate", Type: "text/html", Href: b.abs("")},
+			{Rel: "self", Type: "application/atom+xml", Href: b.abs(dir + "feed.xml")},
+			{Rel: "alternate", Type: "text/html", Href: b.abs(dir)},
 		},
 		Author: &atomPerson{Name: b.publisherName(), URI: b.publisherURL()},
 		Gen:    "Casefile",
 	}
 	var newest time.Time
-	for i, it := range b.incidents {
-		if i == feedSize {
-			break
-		}
+	for _, it := range items {
 		in := it.src
 		m := in.Modified()
 		if m.After(newest) {

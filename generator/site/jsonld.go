@@ -68,7 +68,9 @@ func (b *builder) homeGraph(pg *render.Page) *seo.Graph {
 	return g
 }
 
-func (b *builder) listGraph(pg *render.Page, cards []*render.Card, offset int) *seo.Graph {
+// collectionGraph starts the graph of a listing page: WebSite, publisher
+// and the CollectionPage whose main entity is the page's ItemList.
+func (b *builder) collectionGraph(pg *render.Page) *seo.Graph {
 	g := &seo.Graph{}
 	g.Add(b.siteNodes(false)...)
 	g.Add(&seo.CollectionPage{
@@ -77,9 +79,22 @@ func (b *builder) listGraph(pg *render.Page, cards []*render.Card, offset int) *
 		IsPartOf: &seo.Ref{ID: b.websiteID()}, Breadcrumb: &seo.Ref{ID: pg.Canonical + "#breadcrumb"},
 		MainEntity: &seo.Ref{ID: pg.Canonical + "#itemlist"},
 	})
-	g.Add(b.itemList(pg, cards, offset))
-	g.Add(crumbs(b, pg))
 	return g
+}
+
+func (b *builder) listGraph(pg *render.Page, cards []*render.Card, offset int) *seo.Graph {
+	g := b.collectionGraph(pg)
+	g.Add(b.itemList(pg, cards, offset), crumbs(b, pg))
+	return g
+}
+
+// termList is the ItemList of a taxonomy index.
+func (b *builder) termList(pg *render.Page, terms []render.Term) *seo.ItemList {
+	il := &seo.ItemList{Type: "ItemList", ID: pg.Canonical + "#itemlist", NumberOfItems: len(terms)}
+	for i, t := range terms {
+		il.ItemListElement = append(il.ItemListElement, seo.ListItem{Type: "ListItem", Position: i + 1, URL: b.abs(t.URL), Name: t.Name})
+	}
+	return il
 }
 
 func (b *builder) itemList(pg *render.Page, cards []*render.Card, offset int) *seo.ItemList {

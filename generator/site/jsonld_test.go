@@ -79,8 +79,15 @@ func checkPageJSONLD(t *testing.T, b *sitetest.Built, p string) {
 	scripts := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Script })
 	var ld []string
 	for _, s := range scripts {
+		if src := attr(s, "src"); src != "" {
+			// Theme scripts: files of the site itself, never inline code.
+			if !strings.HasPrefix(src, "/js/") && !strings.HasPrefix(src, "/search/") || text(s) != "" {
+				t.Errorf("%s: script %q is not one of the theme's own files", p, src)
+			}
+			continue
+		}
 		if attr(s, "type") != "application/ld+json" {
-			t.Errorf("%s: a <script> that is not JSON-LD (type %q): content must never produce one", p, attr(s, "type"))
+			t.Errorf("%s: an inline <script> that is not JSON-LD (type %q): content must never produce one", p, attr(s, "type"))
 			continue
 		}
 		ld = append(ld, text(s))

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -76,9 +77,11 @@ func (b *builder) jobs() []job {
 			return b.renderList(n+1, len(paginate(len(b.incidents), b.cfg.Paginate)), chunk)
 		})
 	}
+	jobs = append(jobs, b.taxonomyJobs()...)
+	jobs = append(jobs, b.timelineJobs()...)
 	add("404.html", "404 page", "404", b.render404)
 	add("sitemap.xml", "sitemap", "", b.sitemap)
-	add("feed.xml", "feed", "", b.feed)
+	add("feed.xml", "feed", "", b.siteFeed)
 	add("robots.txt", "robots.txt", "", b.robots)
 	add("css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil })
 	jobs = append(jobs, b.staticJobs()...)
@@ -189,10 +192,46 @@ func (b *builder) renderHome() ([]byte, error) {
 		pg.Incidents = append(pg.Incidents, it.card)
 	}
 	pg.Total = len(b.incidents)
+	pg.Chart, _, _ = b.monthChart("home-chart", true)
+	pg.Facets = b.homeFacets()
 	if err := b.setJSONLD(pg, b.homeGraph(pg)); err != nil {
 		return nil, err
 	}
 	return b.tpl.Render("home.html", pg)
+}
+
+// homeFacets are the severity and year entry points of the home page.
+func (b *builder) homeFacets() []render.Facet {
+	var out []render.Facet
+	sev := render.Facet{Title: "By severity"}
+	counts := map[string]int{}
+	for _, it := range b.incidents {
+		counts[it.src.Severity]++
+	}
+	tx := b.taxByName["severity"]
+	for _, so := range severityOrder {
+		if so.key == "" || counts[so.key] == 0 {
+			continue
+		}
+		t := render.Term{Name: so.label, Count: counts[so.key]}
+		if tx != nil {
+			if term := tx.Term(so.key); term != nil {
+				t.URL = tx.TermURL(term)
+			}
+		}
+		sev.Items = append(sev.Items, t)
+	}
+	if len(sev.Items) > 0 {
+		out = append(out, sev)
+	}
+	years := render.Facet{Title: "By year"}
+	for _, y := range b.timeline {
+		years.Items = append(years.Items, render.Term{Name: strconv.Itoa(y.Year), URL: y.URL, Count: y.Count})
+	}
+	if len(years.Items) > 0 {
+		out = append(out, years)
+	}
+	return out
 }
 
 func (b *builder) renderIncident(it *incident) ([]byte, error) {
@@ -210,8 +249,9 @@ func (b *builder) renderIncident(it *incident) ([]byte, error) {
 		Date: showDate(in.Date), Updated: showDate(in.Updated),
 		Severity: in.Severity, Status: in.Status, Visibility: in.Visibility,
 		Keywords: it.card.Keywords,
-		Actors:   in.Actors, Sectors: in.Sectors, Countries: in.Countries,
-		Body: it.html, TOC: it.toc, FAQ: it.faq, FAQIntro: it.faqIntro,
+		Actors:   b.termLinks("actors", in.Actors), Sectors: b.termLinks("sectors", in.Sectors),
+		Countries: b.termLinks("countries", in.Countries),
+		Body:      it.html, TOC: it.toc, FAQ: it.faq, FAQIntro: it.faqIntro,
 		Image: pg.Image, InternalNotes: it.notes,
 	}
 	for _, a := range b.authors(in.Authors) {

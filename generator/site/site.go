@@ -21,6 +21,7 @@ import (
 	"casefile/generator/markdown"
 	"casefile/generator/output"
 	"casefile/generator/render"
+	"casefile/generator/taxonomy"
 )
 
 // Profiles a site can be built with.
@@ -98,6 +99,9 @@ type builder struct {
 	site      *render.Site
 
 	searchEnabled bool // a /search/ page is built
+	taxonomies    []*taxonomy.Taxonomy
+	taxByName     map[string]*taxonomy.Taxonomy
+	timeline      []render.Year // incidents by year and month, with cards
 
 	mu      sync.Mutex
 	written map[string]string // output path -> what produced it
