@@ -79,6 +79,7 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
+	jobs = append(jobs, b.exportJobs()...)
 	add("404.html", "404 page", "404", b.render404)
 	add("sitemap.xml", "sitemap", "", b.sitemap)
 	add("feed.xml", "feed", "", b.siteFeed)
