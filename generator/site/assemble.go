@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"casefile/generator/content"
+	"casefile/generator/related"
 	"casefile/generator/render"
 )
 
@@ -25,17 +26,7 @@ func (b *builder) assemble() {
 		b.byID[it.src.ID] = it
 		it.card = b.card(it)
 	}
-	for _, it := range b.incidents {
-		for _, id := range it.src.Related {
-			// Ids of unpublished incidents (drafts, internal) are left out.
-			if r, ok := b.byID[id]; ok && r != it {
-				it.related = append(it.related, r)
-			}
-		}
-		if n := b.cfg.RelatedCount; n > 0 && len(it.related) > n {
-			it.related = it.related[:n]
-		}
-	}
+	b.relate()
 	sort.SliceStable(b.pages, func(i, j int) bool {
 		a, c := b.pages[i].src, b.pages[j].src
 		if a.Weight != c.Weight {
@@ -71,6 +62,41 @@ func (b *builder) assemble() {
 	for _, m := range b.cfg.Menu {
 		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: strings.TrimPrefix(m.URL, "/")})
 	}
+}
+
+// relate picks each incident's related incidents: its explicit `related:`
+// ids first, then the best by IDF-weighted overlap of keywords, actors and
+// sectors (package related).
+func (b *builder) relate() {
+	if b.cfg.RelatedCount <= 0 {
+		return
+	}
+	items := make([]related.Item, len(b.incidents))
+	for i, it := range b.incidents {
+		in := it.src
+		items[i] = related.Item{
+			ID: in.ID, Date: in.Date.Time,
+			Keywords: slugs(termValues("keywords", in)),
+			Actors:   slugs(in.Actors),
+			Sectors:  slugs(in.Sectors),
+			Related:  in.Related,
+		}
+	}
+	for i, rel := range related.Compute(items, related.Options{N: b.cfg.RelatedCount, Workers: b.opts.Workers}) {
+		for _, j := range rel {
+			b.incidents[i].related = append(b.incidents[i].related, b.incidents[j])
+		}
+	}
+}
+
+func slugs(values []string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if s := content.Slugify(v); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (b *builder) card(it *incident) *render.Card {

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -180,5 +179,3 @@ func uniqueID(ids map[string]bool, id string) string {
 	ids[cand] = true
 	return cand
 }
-
-func describe(in *content.Incident) string { return fmt.Sprintf("%s (incident %s)", in.Source, in.ID) }

@@ -126,16 +126,13 @@ func (b *builder) addAlias(jobs *[]job, alias, target, source string) {
 	}
 	*jobs = append(*jobs, job{out, source + " (alias " + alias + ")", "redirect", func() ([]byte, error) {
 		pg := b.newPage("redirect", strings.TrimSuffix(out, "index.html"), "Page moved", "")
-		pg.Redirect = b.link(pg, target)
+		pg.Redirect = pg.URL(target)
 		pg.Canonical = b.abs(target)
 		pg.NoIndex = true
 		pg.JSONLD = ""
 		return b.tpl.Render("redirect.html", pg)
 	}})
 }
-
-// link returns the URL of site-relative rel as written on page pg.
-func (b *builder) link(pg *render.Page, rel string) string { return pg.URL(rel) }
 
 // abs returns the absolute URL of a site-relative path.
 func (b *builder) abs(rel string) string {
