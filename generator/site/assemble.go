@@ -54,6 +54,10 @@ func (b *builder) assemble() {
 		b.site.Menu = append(b.site.Menu, render.Link{Name: "Keywords", URL: "keywords/"})
 	}
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Timeline", URL: "timeline/"})
+	b.searchEnabled = b.tpl.Has("search.html")
+	if b.searchEnabled {
+		b.site.Menu = append(b.site.Menu, render.Link{Name: "Search", URL: "search/"})
+	}
 	for _, p := range b.pages {
 		if p.src.Weight > 0 {
 			b.site.Menu = append(b.site.Menu, render.Link{Name: p.src.Title, URL: p.url})

@@ -218,3 +218,26 @@ draft: true
 	b.AssertFile("incidents/db-disk-full/index.json", `"schema":"casefile-incidents"`, `"incident":{"id":"db-disk-full"`)
 	b.AssertNoFile("incidents/draft/index.json")
 }
+
+func TestSearchPageAndIndex(t *testing.T) {
+	b := sitetest.Build(t, facetsArchive)
+	b.AssertFile("search/index.html", `<script defer src="/search/manifest.js"></script>`, `<script defer src="/js/search.js"></script>`, `role="search"`)
+	b.AssertFile("search/manifest.js", "CasefileSearch.")
+	b.AssertFile("index.html", `<a href="/search/">Search</a>`)
+	g := graphOf(t, b, "index.html")
+	ws := nodesOfType(g, "WebSite")[0]
+	pa, _ := ws["potentialAction"].(map[string]any)
+	if pa == nil || pa["target"] != "https://kb.example.org/search/?q={search_term_string}" && pa["target"] != "http://localhost:1313/search/?q={search_term_string}" {
+		t.Errorf("home WebSite potentialAction = %v", ws["potentialAction"])
+	}
+	// The index holds the facet values too: the ATT&CK id of Alpha is findable.
+	var index strings.Builder
+	for _, p := range b.Out.Paths() {
+		if strings.HasPrefix(p, "search/t/") {
+			index.WriteString(b.File(p))
+		}
+	}
+	if !strings.Contains(index.String(), "t1195") {
+		t.Errorf("search shards lack the technique id t1195")
+	}
+}

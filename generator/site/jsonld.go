@@ -32,7 +32,7 @@ func (b *builder) siteNodes(withSearch bool) []any {
 
 // hasSearch reports whether the build has a /search/ page for the
 // WebSite's SearchAction to point at.
-func (b *builder) hasSearch() bool { return b.tpl.Has("search.html") && b.searchEnabled }
+func (b *builder) hasSearch() bool { return b.searchEnabled }
 
 func (b *builder) publisherName() string {
 	if b.cfg.Publisher.Name != "" {
@@ -154,19 +154,16 @@ func (b *builder) incidentGraph(pg *render.Page, it *incident) *seo.Graph {
 	return g
 }
 
-func (b *builder) pageGraph(pg *render.Page, p *page) *seo.Graph {
+// pageGraph is the graph of a plain page of the given schema.org type.
+func (b *builder) pageGraph(pg *render.Page, typ string, published, updated content.Date) *seo.Graph {
 	g := &seo.Graph{}
 	g.Add(b.siteNodes(false)...)
-	wp := &seo.WebPage{
-		Type: "WebPage", ID: pg.Canonical + "#webpage", URL: pg.Canonical, Name: p.src.Title,
-		Description: p.src.Summary, InLanguage: b.cfg.Language, IsPartOf: &seo.Ref{ID: b.websiteID()},
+	g.Add(&seo.WebPage{
+		Type: typ, ID: pg.Canonical + "#webpage", URL: pg.Canonical, Name: pg.Heading,
+		Description: pg.Description, InLanguage: b.cfg.Language, IsPartOf: &seo.Ref{ID: b.websiteID()},
 		Breadcrumb:    &seo.Ref{ID: pg.Canonical + "#breadcrumb"},
-		DatePublished: isoDate(p.src.Date), DateModified: isoDate(modified(p.src.Date, p.src.Updated)),
-	}
-	if p.src.Slug == "about" {
-		wp.Type = "AboutPage"
-	}
-	g.Add(wp)
+		DatePublished: isoDate(published), DateModified: isoDate(modified(published, updated)),
+	})
 	g.Add(crumbs(b, pg))
 	return g
 }

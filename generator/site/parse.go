@@ -11,6 +11,7 @@ import (
 	"casefile/generator/diag"
 	"casefile/generator/markdown"
 	"casefile/generator/render"
+	"casefile/generator/seo"
 )
 
 // incident is an incident on its way through the build.
@@ -128,6 +129,8 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			continue
 		}
 		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
+		// The body's Text covers its own FAQ section; add the front-matter answers.
+		it.text += " " + seo.PlainText(string(html))
 	}
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})

@@ -80,6 +80,7 @@ func (b *builder) jobs() []job {
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
 	jobs = append(jobs, b.exportJobs()...)
+	jobs = append(jobs, b.searchJobs()...)
 	add("404.html", "404 page", "404", b.render404)
 	add("sitemap.xml", "sitemap", "", b.sitemap)
 	add("feed.xml", "feed", "", b.siteFeed)
@@ -281,7 +282,11 @@ func (b *builder) renderPage(p *page) ([]byte, error) {
 	pg := b.newPage("page", p.url, p.src.Title, p.src.Summary)
 	pg.Body = p.html
 	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: p.src.Title, URL: p.url, Current: true}}
-	if err := b.setJSONLD(pg, b.pageGraph(pg, p)); err != nil {
+	typ := "WebPage"
+	if p.src.Slug == "about" {
+		typ = "AboutPage"
+	}
+	if err := b.setJSONLD(pg, b.pageGraph(pg, typ, p.src.Date, p.src.Updated)); err != nil {
 		return nil, err
 	}
 	return b.tpl.Render("page.html", pg)

@@ -21,6 +21,7 @@ import (
 	"casefile/generator/markdown"
 	"casefile/generator/output"
 	"casefile/generator/render"
+	"casefile/generator/search"
 	"casefile/generator/taxonomy"
 )
 
@@ -49,6 +50,7 @@ type Result struct {
 	Files       int            // files written, pages included
 	Duration    time.Duration
 	Stages      []Stage // time per stage, in order
+	Search      search.Stats
 }
 
 // Stage is the duration of one pipeline stage.

@@ -1,0 +1,51 @@
+package site
+
+import (
+	"casefile/generator/content"
+	"casefile/generator/render"
+	"casefile/generator/search"
+)
+
+// searchJobs renders /search/ and the search index (package search) when the
+// theme has a search page.
+func (b *builder) searchJobs() []job {
+	if !b.searchEnabled {
+		return nil
+	}
+	docs := make([]search.Doc, len(b.incidents))
+	for i, it := range b.incidents {
+		in := it.src
+		d := search.Doc{
+			URL: it.url, Title: in.Title, Summary: in.Summary,
+			Date: it.card.Date.Display, Year: in.Date.Year(), Severity: in.Severity,
+			Body: it.text,
+		}
+		// Facet values are findable as keywords: actors, ATT&CK ids, CVEs…
+		for _, k := range it.card.Keywords {
+			d.Keywords = append(d.Keywords, k.Name)
+		}
+		for _, list := range [][]string{in.Actors, in.Sectors, in.Countries, in.Techniques, in.CVEs} {
+			d.Keywords = append(d.Keywords, list...)
+		}
+		for _, f := range it.faq {
+			d.Questions = append(d.Questions, f.Question)
+		}
+		docs[i] = d
+	}
+	files, stats := search.Build(docs)
+	b.res.Search = stats
+	jobs := []job{{pageDir("search/"), "search page", "search", func() ([]byte, error) {
+		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")
+		pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Search", URL: "search/", Current: true}}
+		pg.NoIndex = true // result pages are not for search engines
+		if err := b.setJSONLD(pg, b.pageGraph(pg, "SearchResultsPage", content.Date{}, content.Date{})); err != nil {
+			return nil, err
+		}
+		return b.tpl.Render("search.html", pg)
+	}}}
+	for _, p := range sortedKeys(files) {
+		data := files[p]
+		jobs = append(jobs, job{p, "search index", "", func() ([]byte, error) { return data, nil }})
+	}
+	return jobs
+}
