@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/casefile
 GOFLAGS ?=
 
-.PHONY: all site test lint build clean fuzz
+.PHONY: all site test test-deps lint build clean fuzz
 
 all: build
 
@@ -15,8 +15,15 @@ site: build
 	./$(BIN) build -s . -o public
 
 ## test: every test, with the race detector, plus formatting and vet
-test: lint
+test: lint test-deps
 	$(GO) test -race -count=1 ./...
+
+## test-deps: tools the tests need beyond Go (node runs the search.js tests)
+test-deps:
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "installing nodejs for the search.js tests"; \
+	  (apt-get update -qq && apt-get install -y -qq nodejs >/dev/null) || \
+	  { [ "$$CI" = true ] && echo "cannot install nodejs" && exit 1; echo "nodejs unavailable: search.js tests will be skipped"; }; }
 
 ## lint: gofmt and go vet must be clean
 lint:
