@@ -54,31 +54,81 @@ type result struct {
 // When the diagnostics hold errors the corpus holds whatever could be
 // decoded, some of it incomplete; build nothing from it.
 func Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
+	return NewCache().Load(fsys, loc)
+}
+
+// Cache remembers decoded files between loads, so a rebuild after an edit
+// re-reads and re-decodes only the files it is told have changed. Unchanged
+// files keep their *Incident and *Page values from one load to the next:
+// callers may use the pointers as cache keys and must not modify them. A
+// Cache is not safe for concurrent use.
+type Cache struct {
+	loc   *time.Location
+	files map[string]result
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{files: map[string]result{}} }
+
+// Invalidate forgets the file at path, or every file below it when path is
+// a folder ("" forgets everything).
+func (c *Cache) Invalidate(path string) {
+	for p := range c.files {
+		if path == "" || p == path || strings.HasPrefix(p, path+"/") {
+			delete(c.files, p)
+		}
+	}
+}
+
+// Load is the package Load, reusing the decoded files the cache holds. A
+// different loc empties the cache first.
+func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
+	if c.loc == nil || c.loc.String() != loc.String() {
+		clear(c.files)
+		c.loc = loc
+	}
 	jobs, diags := find(fsys)
 	results := make([]result, len(jobs))
+	var todo []int
+	for i, j := range jobs {
+		if r, ok := c.files[j.path]; ok {
+			results[i] = r
+		} else {
+			todo = append(todo, i)
+		}
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+			for k := int(next.Add(1) - 1); k < len(todo); k = int(next.Add(1) - 1) {
+				i := todo[k]
 				results[i] = decodeFile(fsys, jobs[i], loc)
 			}
 		})
 	}
 	wg.Wait()
-	c := &Corpus{}
-	for _, r := range results {
+	seen := make(map[string]bool, len(jobs))
+	corpus := &Corpus{}
+	for i, r := range results {
+		c.files[jobs[i].path] = r
+		seen[jobs[i].path] = true
 		diags.Append(r.diags)
 		if r.incident != nil {
-			c.Incidents = append(c.Incidents, r.incident)
+			corpus.Incidents = append(corpus.Incidents, r.incident)
 		}
 		if r.page != nil {
-			c.Pages = append(c.Pages, r.page)
+			corpus.Pages = append(corpus.Pages, r.page)
 		}
 	}
-	diags.Append(Check(c))
+	for p := range c.files {
+		if !seen[p] { // deleted since the last load
+			delete(c.files, p)
+		}
+	}
+	diags.Append(Check(corpus))
 	diags.Sort()
-	return c, diags
+	return corpus, diags
 }
 
 func decodeFile(fsys fs.FS, j job, loc *time.Location) (r result) {

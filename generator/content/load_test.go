@@ -608,3 +608,39 @@ func TestLoadDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheRereadsOnlyInvalidated(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"content/incidents/a.md": "---\ntitle: A\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\n",
+		"content/incidents/b.md": "---\ntitle: B\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\n",
+	})
+	c := NewCache()
+	first, d := c.Load(fsys, time.UTC)
+	if d.HasErrors() || len(first.Incidents) != 2 {
+		t.Fatalf("first load: %v", d)
+	}
+	// Change both files on disk, but tell the cache about a.md only.
+	fsys["content/incidents/a.md"].Data = []byte("---\ntitle: A2\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\n")
+	fsys["content/incidents/b.md"].Data = []byte("---\ntitle: B2\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\n")
+	c.Invalidate("content/incidents/a.md")
+	second, _ := c.Load(fsys, time.UTC)
+	if second.Incidents[0].Title != "A2" {
+		t.Errorf("invalidated file not re-read: %q", second.Incidents[0].Title)
+	}
+	if second.Incidents[1] != first.Incidents[1] || second.Incidents[1].Title != "B" {
+		t.Errorf("untouched file was re-decoded")
+	}
+	// A deleted file disappears; a folder invalidation re-reads everything below.
+	delete(fsys, "content/incidents/a.md")
+	c.Invalidate("content/incidents")
+	third, _ := c.Load(fsys, time.UTC)
+	if len(third.Incidents) != 1 || third.Incidents[0].Title != "B2" {
+		t.Errorf("after delete and folder invalidation: %+v", third.Incidents)
+	}
+	// Another zone empties the cache (dates depend on it).
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	fourth, _ := c.Load(fsys, tokyo)
+	if fourth.Incidents[0] == third.Incidents[0] || fourth.Incidents[0].Date.Location().String() != "Asia/Tokyo" {
+		t.Errorf("zone change did not re-decode")
+	}
+}

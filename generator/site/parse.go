@@ -41,6 +41,7 @@ var reservedIDs = []string{"main", "faq", "sources", "timeline", "related", "sit
 // parse renders every published incident's and page's markdown and merges
 // each incident's FAQ, in parallel, collecting diagnostics in file order.
 func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
+	b.sess.prepare(b, corpus)
 	var ins []*content.Incident
 	for _, in := range corpus.Incidents {
 		if b.include(in.Draft, in.Visibility) {
@@ -50,7 +51,7 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.incidents = make([]*incident, len(ins))
 	diags := make([]diag.List, len(ins))
 	b.forEach(ctx, len(ins), func(i int) {
-		b.incidents[i], diags[i] = b.parseIncident(ins[i])
+		b.incidents[i], diags[i] = b.sess.parsedIncident(ins[i], b.parseIncident)
 	})
 	for _, d := range diags {
 		b.res.Diagnostics.Append(d)
@@ -65,21 +66,25 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.pages = make([]*page, len(ps))
 	pdiags := make([]diag.List, len(ps))
 	b.forEach(ctx, len(ps), func(i int) {
-		p := ps[i]
-		res, err := b.md.Render(p.Body)
-		if err != nil {
-			pdiags[i].Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
-		}
-		html := res.HTML
-		if res.HasFAQSection {
-			// Plain pages have no FAQ structure: keep the section as written.
-			html = append(html, []byte(faqAsHTML(res))...)
-		}
-		b.pages[i] = &page{src: p, url: p.Slug + "/", html: template.HTML(html)}
+		b.pages[i], pdiags[i] = b.sess.parsedPage(ps[i], b.parsePage)
 	})
 	for _, d := range pdiags {
 		b.res.Diagnostics.Append(d)
 	}
+}
+
+func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
+	var d diag.List
+	res, err := b.md.Render(p.Body)
+	if err != nil {
+		d.Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
+	}
+	html := res.HTML
+	if res.HasFAQSection {
+		// Plain pages have no FAQ structure: keep the section as written.
+		html = append(html, []byte(faqAsHTML(res))...)
+	}
+	return &page{src: p, url: p.Slug + "/", html: template.HTML(html)}, d
 }
 
 func faqAsHTML(res markdown.Result) string {

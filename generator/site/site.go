@@ -51,6 +51,8 @@ type Result struct {
 	Duration    time.Duration
 	Stages      []Stage // time per stage, in order
 	Search      search.Stats
+
+	sources map[string]string // source file -> page URL, for Session.Build
 }
 
 // Stage is the duration of one pipeline stage.
@@ -65,8 +67,12 @@ var ErrCanceled = errors.New("build canceled")
 // Build runs the whole pipeline. On any error diagnostic it returns a
 // *diag.BuildError listing all of them, having written nothing.
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	return build(ctx, opts, nil)
+}
+
+func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	start := time.Now()
-	b := &builder{opts: opts, res: &Result{Pages: map[string]int{}}}
+	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}}
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
@@ -87,6 +93,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 type builder struct {
 	opts Options
+	sess *Session // keeps caches between builds while serving; nil for one-off builds
 	res  *Result
 	cfg  config.Config
 	md   *markdown.Renderer
@@ -140,7 +147,12 @@ func (b *builder) run(ctx context.Context) error {
 		}
 		b.cfg = cfg
 		b.res.Config = cfg
-		c, d := content.Load(b.opts.Source, cfg.Location)
+		var c *content.Corpus
+		if b.sess != nil {
+			c, d = b.sess.content.Load(b.opts.Source, cfg.Location)
+		} else {
+			c, d = content.Load(b.opts.Source, cfg.Location)
+		}
 		b.res.Diagnostics.Append(d)
 		corpus = c
 		return b.stop()
@@ -165,7 +177,7 @@ func (b *builder) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return ErrCanceled
 	}
-	if err := b.stage("assemble", func() error { b.assemble(); return b.stop() }); err != nil {
+	if err := b.stage("assemble", func() error { b.assemble(); b.res.sources = sourcesOf(b); return b.stop() }); err != nil {
 		return err
 	}
 	return b.stage("render", func() error { return b.renderAll(ctx) })
