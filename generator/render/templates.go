@@ -6,6 +6,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"path"
@@ -23,9 +24,13 @@ var pageTemplates = []string{"home.html", "incident.html", "page.html", "404.htm
 
 // Templates is a parsed theme, safe for concurrent use.
 type Templates struct {
-	sets map[string]*template.Template
-	pool sync.Pool
+	sets   map[string]*template.Template
+	pool   sync.Pool
+	digest uint64
 }
+
+// Digest identifies the template sources: equal digests, equal templates.
+func (t *Templates) Digest() uint64 { return t.digest }
 
 // Load parses the theme: templates/ of theme overlaid by templates/ of site
 // (either may be nil). Template syntax errors come back as diagnostics that
@@ -79,6 +84,11 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 		return nil, diags
 	}
 	t := &Templates{sets: map[string]*template.Template{}}
+	h := fnv.New64a()
+	for _, name := range sortedNames(files) {
+		h.Write([]byte(name + "\x00" + files[name].text + "\x00"))
+	}
+	t.digest = h.Sum64()
 	for _, name := range pageTemplates {
 		f, ok := files[name]
 		if !ok {
@@ -99,6 +109,15 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 }
 
 type fileSrc struct{ display, text string }
+
+func sortedNames(files map[string]fileSrc) []string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
 
 var tmplErrLine = regexp.MustCompile(`^template: [^:]+:(\d+)(?::(\d+))?: (.*)$`)
 

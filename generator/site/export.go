@@ -151,7 +151,7 @@ func encodeJSON(v any) ([]byte, error) {
 
 // exportJobs writes /incidents.json and one JSON file per incident.
 func (b *builder) exportJobs() []job {
-	jobs := []job{{"incidents.json", "JSON export", "", func() ([]byte, error) {
+	jobs := []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) {
 		f := exportFile{Schema: exportSchema, Version: ExportVersion, Site: b.exportSite(), Count: len(b.incidents), Incidents: make([]exportIncident, 0, len(b.incidents))}
 		for _, it := range b.incidents {
 			f.Incidents = append(f.Incidents, b.exportOf(it))
@@ -159,7 +159,11 @@ func (b *builder) exportJobs() []job {
 		return encodeJSON(f)
 	}}}
 	for _, it := range b.incidents {
-		jobs = append(jobs, job{it.url + "index.json", it.src.Source + " (JSON)", "", func() ([]byte, error) {
+		k := b.keyer("json").incident(it.src)
+		for _, r := range it.related {
+			k = k.incident(r.src)
+		}
+		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: k.sum(), make: func() ([]byte, error) {
 			return encodeJSON(exportOne{Schema: exportSchema, Version: ExportVersion, Site: b.exportSite(), Incident: b.exportOf(it)})
 		}})
 	}

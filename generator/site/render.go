@@ -21,6 +21,7 @@ type job struct {
 	what string // producer, for errors
 	kind string // page kind for the summary; "" for non-page files
 	make func() ([]byte, error)
+	key  uint64 // digest of everything the output depends on; 0 = unknown, always render
 }
 
 // renderAll renders and writes every output file on the workers. Pages are
@@ -32,7 +33,11 @@ func (b *builder) renderAll(ctx context.Context) error {
 	var errs diag.List
 	b.forEach(ctx, len(jobs), func(i int) {
 		j := jobs[i]
-		data, err := j.make()
+		data, reused := b.sess.reuse(j)
+		var err error
+		if !reused {
+			data, err = j.make()
+		}
 		if err == nil {
 			err = b.write(j.path, j.what, data)
 		}
@@ -57,25 +62,31 @@ func (b *builder) renderAll(ctx context.Context) error {
 func (b *builder) jobs() []job {
 	var jobs []job
 	add := func(p, what, kind string, fn func() ([]byte, error)) {
-		jobs = append(jobs, job{p, what, kind, fn})
+		jobs = append(jobs, job{p, what, kind, fn, 0})
 	}
 	add("index.html", "home page", "home", b.renderHome)
 	for _, it := range b.incidents {
-		add(pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.renderIncident(it) })
+		k := b.keyer("incident").incident(it.src)
+		for _, r := range it.related {
+			k = k.incident(r.src)
+		}
+		jobs = append(jobs, job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.renderIncident(it) }, k.sum()})
 		for _, a := range it.src.Aliases {
 			b.addAlias(&jobs, a, it.url, it.src.Source)
 		}
 	}
 	for _, pg := range b.pages {
-		add(pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) })
+		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum()})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
 	}
-	for n, chunk := range paginate(len(b.incidents), b.cfg.Paginate) {
-		add(pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
-			return b.renderList(n+1, len(paginate(len(b.incidents), b.cfg.Paginate)), chunk)
-		})
+	chunks := paginate(len(b.incidents), b.cfg.Paginate)
+	for n, chunk := range chunks {
+		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).incidents(b.incidents[chunk[0]:chunk[1]])
+		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
+			return b.renderList(n+1, len(chunks), chunk)
+		}, k.sum()})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -85,7 +96,7 @@ func (b *builder) jobs() []job {
 	add("sitemap.xml", "sitemap", "", b.sitemap)
 	add("feed.xml", "feed", "", b.siteFeed)
 	add("robots.txt", "robots.txt", "", b.robots)
-	add("css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil })
+	jobs = append(jobs, job{"css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum()})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -109,7 +120,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }})
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0})
 	}
 	return jobs
 }
@@ -125,7 +136,7 @@ func (b *builder) addAlias(jobs *[]job, alias, target, source string) {
 	if !strings.HasSuffix(p, ".html") {
 		out = path.Join(p, "index.html")
 	}
-	*jobs = append(*jobs, job{out, source + " (alias " + alias + ")", "redirect", func() ([]byte, error) {
+	*jobs = append(*jobs, job{path: out, what: source + " (alias " + alias + ")", kind: "redirect", key: b.keyer("alias").str(out, target).sum(), make: func() ([]byte, error) {
 		pg := b.newPage("redirect", strings.TrimSuffix(out, "index.html"), "Page moved", "")
 		pg.Redirect = pg.URL(target)
 		pg.Canonical = b.abs(target)

@@ -34,7 +34,7 @@ func (b *builder) searchJobs() []job {
 	}
 	files, stats := search.Build(docs)
 	b.res.Search = stats
-	jobs := []job{{pageDir("search/"), "search page", "search", func() ([]byte, error) {
+	jobs := []job{{path: pageDir("search/"), what: "search page", kind: "search", make: func() ([]byte, error) {
 		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")
 		pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Search", URL: "search/", Current: true}}
 		pg.NoIndex = true // result pages are not for search engines
@@ -45,7 +45,7 @@ func (b *builder) searchJobs() []job {
 	}}}
 	for _, p := range sortedKeys(files) {
 		data := files[p]
-		jobs = append(jobs, job{p, "search index", "", func() ([]byte, error) { return data, nil }})
+		jobs = append(jobs, job{path: p, what: "search index", make: func() ([]byte, error) { return data, nil }})
 	}
 	return jobs
 }

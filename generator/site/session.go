@@ -27,7 +27,11 @@ type Session struct {
 	incidents map[*content.Incident]parsedIncident
 	pages     map[*content.Page]parsedPage
 
-	out map[string][]byte // last good output
+	out      map[string][]byte // last good output
+	keys     map[string]uint64 // keys of the jobs that produced out
+	keysMu   sync.Mutex
+	nextKeys map[string]uint64 // keys of the build under way
+	gens     gens
 }
 
 type parsedIncident struct {
@@ -53,7 +57,8 @@ type Update struct {
 // to memory).
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
-		incidents: map[*content.Incident]parsedIncident{}, pages: map[*content.Page]parsedPage{}}
+		incidents: map[*content.Incident]parsedIncident{}, pages: map[*content.Page]parsedPage{},
+		gens: gens{of: map[any]uint64{}}}
 }
 
 // Build rebuilds the site after changes to the given source paths (slash
@@ -68,6 +73,7 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 		s.content.Invalidate(p)
 	}
 	mem := output.NewMemory()
+	s.nextKeys = map[string]uint64{}
 	opts := s.opts
 	opts.Out = mem
 	res, err := build(ctx, opts, s)
@@ -93,6 +99,7 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	sort.Strings(u.Removed)
 	u.Edited = s.edited(changed, res)
 	s.out = files
+	s.keys = s.nextKeys
 	return u, nil
 }
 
@@ -130,6 +137,7 @@ func (s *Session) prepare(b *builder, corpus *content.Corpus) {
 	for in := range s.incidents {
 		if !live[in] {
 			delete(s.incidents, in)
+			delete(s.gens.of, in)
 		}
 	}
 	livePages := make(map[*content.Page]bool, len(corpus.Pages))
@@ -139,6 +147,7 @@ func (s *Session) prepare(b *builder, corpus *content.Corpus) {
 	for p := range s.pages {
 		if !livePages[p] {
 			delete(s.pages, p)
+			delete(s.gens.of, p)
 		}
 	}
 }

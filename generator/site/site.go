@@ -111,6 +111,7 @@ type builder struct {
 	taxonomies    []*taxonomy.Taxonomy
 	taxByName     map[string]*taxonomy.Taxonomy
 	timeline      []render.Year // incidents by year and month, with cards
+	siteKey       uint64        // digest of what every page depends on (Session builds)
 
 	mu      sync.Mutex
 	written map[string]string // output path -> what produced it
@@ -177,7 +178,12 @@ func (b *builder) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return ErrCanceled
 	}
-	if err := b.stage("assemble", func() error { b.assemble(); b.res.sources = sourcesOf(b); return b.stop() }); err != nil {
+	if err := b.stage("assemble", func() error {
+		b.assemble()
+		b.res.sources = sourcesOf(b)
+		b.siteKey = b.siteDigest()
+		return b.stop()
+	}); err != nil {
 		return err
 	}
 	return b.stage("render", func() error { return b.renderAll(ctx) })

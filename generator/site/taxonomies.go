@@ -107,15 +107,23 @@ func (b *builder) termLinks(name string, values []string) []render.Link {
 func (b *builder) taxonomyJobs() []job {
 	var jobs []job
 	for _, tx := range b.taxonomies {
-		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }})
+		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, 0})
 		for _, term := range tx.Terms {
 			chunks := paginate(len(term.Items), b.cfg.Paginate)
 			for n, chunk := range chunks {
+				k := b.keyer("term").str(tx.Name, term.Name).int(n, len(chunks), len(term.Items))
+				for _, i := range term.Items[chunk[0]:chunk[1]] {
+					k = k.incident(b.incidents[i].src)
+				}
 				jobs = append(jobs, job{pageDir(pagerURL(tx.TermURL(term), n+1)), tx.Name + " " + term.Name, "term", func() ([]byte, error) {
 					return b.renderTerm(tx, term, n+1, len(chunks), chunk)
-				}})
+				}, k.sum()})
 			}
-			jobs = append(jobs, job{tx.TermURL(term) + "feed.xml", tx.Name + " " + term.Name + " feed", "", func() ([]byte, error) {
+			fk := b.keyer("termfeed").str(tx.Name, term.Name)
+			for _, i := range term.Items[:min(feedSize, len(term.Items))] {
+				fk = fk.incident(b.incidents[i].src)
+			}
+			jobs = append(jobs, job{path: tx.TermURL(term) + "feed.xml", what: tx.Name + " " + term.Name + " feed", key: fk.sum(), make: func() ([]byte, error) {
 				items := make([]*incident, 0, min(feedSize, len(term.Items)))
 				for _, i := range term.Items[:min(feedSize, len(term.Items))] {
 					items = append(items, b.incidents[i])

@@ -129,9 +129,15 @@ func total(xs []int) int {
 }
 
 func (b *builder) timelineJobs() []job {
-	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline}}
+	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, 0}}
 	for _, y := range b.timeline {
-		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }})
+		k := b.keyer("year").int(y.Year)
+		for _, it := range b.incidents {
+			if it.src.Date.Year() == y.Year {
+				k = k.incident(it.src)
+			}
+		}
+		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum()})
 	}
 	return jobs
 }

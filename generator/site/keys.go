@@ -1,0 +1,146 @@
+package site
+
+import (
+	"encoding/binary"
+	"io/fs"
+	"strconv"
+	"sync"
+
+	"casefile/generator/content"
+)
+
+// keyer digests what one output file depends on, so a Session can reuse the
+// previous bytes when nothing it depends on changed. Unchanged source files
+// keep their *content.Incident and *content.Page values between builds (see
+// content.Cache); each value gets a generation number, so "the same
+// incident" is a cheap comparison. Outside a Session every key is 0: render.
+type keyer struct {
+	s *Session
+	h uint64
+}
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func (b *builder) keyer(kind string) keyer {
+	if b.sess == nil {
+		return keyer{}
+	}
+	return keyer{s: b.sess, h: fnvOffset}.u64(b.siteKey).str(kind)
+}
+
+func (k keyer) u64(v uint64) keyer {
+	if k.s == nil {
+		return k
+	}
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], v)
+	for _, c := range buf {
+		k.h = (k.h ^ uint64(c)) * fnvPrime
+	}
+	return k
+}
+
+func (k keyer) str(ss ...string) keyer {
+	if k.s == nil {
+		return k
+	}
+	for _, s := range ss {
+		for i := 0; i < len(s); i++ {
+			k.h = (k.h ^ uint64(s[i])) * fnvPrime
+		}
+		k.h = (k.h ^ 0xff) * fnvPrime
+	}
+	return k
+}
+
+func (k keyer) int(vs ...int) keyer {
+	for _, v := range vs {
+		k = k.u64(uint64(v))
+	}
+	return k
+}
+
+func (k keyer) incident(in *content.Incident) keyer {
+	if k.s == nil {
+		return k
+	}
+	return k.u64(k.s.genOf(in))
+}
+
+func (k keyer) incidents(its []*incident) keyer {
+	for _, it := range its {
+		k = k.incident(it.src)
+	}
+	return k
+}
+
+func (k keyer) page(p *content.Page) keyer {
+	if k.s == nil {
+		return k
+	}
+	return k.u64(k.s.genOf(p))
+}
+
+// sum is the key; never 0 inside a Session.
+func (k keyer) sum() uint64 {
+	if k.s == nil {
+		return 0
+	}
+	if k.h == 0 {
+		return 1
+	}
+	return k.h
+}
+
+// siteDigest covers everything every page depends on: options, the config
+// file, the templates and the plain pages (the menu).
+func (b *builder) siteDigest() uint64 {
+	if b.sess == nil {
+		return 0
+	}
+	k := keyer{s: b.sess, h: fnvOffset}.str(b.opts.Profile, b.opts.BaseURL, strconv.FormatBool(b.opts.Drafts), b.cfg.BaseURL)
+	if b.cfg.Source != "" {
+		data, _ := fs.ReadFile(b.opts.Source, b.cfg.Source)
+		k = k.str(string(data))
+	}
+	k = k.u64(b.tpl.Digest())
+	for _, p := range b.pages {
+		k = k.page(p.src)
+	}
+	return k.sum()
+}
+
+// gens numbers the source values a Session has seen.
+type gens struct {
+	mu   sync.Mutex
+	next uint64
+	of   map[any]uint64
+}
+
+func (s *Session) genOf(v any) uint64 {
+	s.gens.mu.Lock()
+	defer s.gens.mu.Unlock()
+	if g, ok := s.gens.of[v]; ok {
+		return g
+	}
+	s.gens.next++
+	s.gens.of[v] = s.gens.next
+	return s.gens.next
+}
+
+// reuse returns the previous output of j when its key is unchanged, and
+// records the key for the next build.
+func (s *Session) reuse(j job) ([]byte, bool) {
+	if s == nil || j.key == 0 {
+		return nil, false
+	}
+	s.keysMu.Lock()
+	s.nextKeys[j.path] = j.key
+	s.keysMu.Unlock()
+	if s.keys[j.path] == j.key {
+		if data, ok := s.out[j.path]; ok {
+			return data, true
+		}
+	}
+	return nil, false
+}
