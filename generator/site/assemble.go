@@ -86,7 +86,9 @@ func (b *builder) relate() {
 			Related:  in.Related,
 		}
 	}
-	for i, rel := range related.Compute(items, related.Options{N: b.cfg.RelatedCount, Workers: b.opts.Workers}) {
+	for i, rel := range b.sess.relatedOf(items, b.cfg.RelatedCount, func() [][]int {
+		return related.Compute(items, related.Options{N: b.cfg.RelatedCount, Workers: b.opts.Workers})
+	}) {
 		for _, j := range rel {
 			b.incidents[i].related = append(b.incidents[i].related, b.incidents[j])
 		}

@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"sync"
 
 	"casefile/generator/content"
 	"casefile/generator/seo"
@@ -15,21 +17,6 @@ const ExportVersion = 1
 
 // exportSchema names the export format in every file.
 const exportSchema = "casefile-incidents"
-
-type exportFile struct {
-	Schema    string           `json:"schema"`
-	Version   int              `json:"version"`
-	Site      exportSite       `json:"site"`
-	Count     int              `json:"count"`
-	Incidents []exportIncident `json:"incidents"`
-}
-
-type exportOne struct {
-	Schema   string         `json:"schema"`
-	Version  int            `json:"version"`
-	Site     exportSite     `json:"site"`
-	Incident exportIncident `json:"incident"`
-}
 
 type exportSite struct {
 	Title string `json:"title"`
@@ -139,33 +126,63 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// exportJobs writes /incidents.json and one JSON file per incident.
+// exportJobs writes /incidents.json and one JSON file per incident. Each
+// incident's record is encoded once per build (and, in a Session, reused
+// while the incident and its related incidents are unchanged).
 func (b *builder) exportJobs() []job {
-	jobs := []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) {
-		f := exportFile{Schema: exportSchema, Version: ExportVersion, Site: b.exportSite(), Count: len(b.incidents), Incidents: make([]exportIncident, 0, len(b.incidents))}
-		for _, it := range b.incidents {
-			f.Incidents = append(f.Incidents, b.exportOf(it))
-		}
-		return encodeJSON(f)
-	}}}
-	for _, it := range b.incidents {
+	recs := make([]exportRecord, len(b.incidents))
+	site, err := json.Marshal(b.exportSite())
+	if err != nil {
+		return []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) { return nil, err }}}
+	}
+	head := fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)
+	for i, it := range b.incidents {
 		k := b.keyer("json").incident(it.src)
 		for _, r := range it.related {
 			k = k.incident(r.src)
 		}
-		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: k.sum(), make: func() ([]byte, error) {
-			return encodeJSON(exportOne{Schema: exportSchema, Version: ExportVersion, Site: b.exportSite(), Incident: b.exportOf(it)})
+		recs[i].key = k.sum()
+		recs[i].it = it
+	}
+	record := func(i int) ([]byte, error) {
+		r := &recs[i]
+		r.once.Do(func() {
+			r.data, r.err = b.sess.exportRecord(r.key, func() ([]byte, error) { return json.Marshal(b.exportOf(r.it)) })
+		})
+		return r.data, r.err
+	}
+	jobs := []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) {
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, `%s,"count":%d,"incidents":[`, head, len(b.incidents))
+		for i := range recs {
+			data, err := record(i)
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(data)
+		}
+		buf.WriteString("]}\n")
+		return buf.Bytes(), nil
+	}}}
+	for i, it := range b.incidents {
+		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: recs[i].key, make: func() ([]byte, error) {
+			data, err := record(i)
+			if err != nil {
+				return nil, err
+			}
+			return []byte(head + `,"incident":` + string(data) + "}\n"), nil
 		}})
 	}
 	return jobs
+}
+
+type exportRecord struct {
+	it   *incident
+	key  uint64
+	once sync.Once
+	data []byte
+	err  error
 }

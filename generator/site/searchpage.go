@@ -32,8 +32,15 @@ func (b *builder) searchJobs() []job {
 		}
 		docs[i] = d
 	}
-	files, stats := search.Build(docs)
-	b.res.Search = stats
+	key := b.keyer("search").incidents(b.incidents).sum()
+	files, deferred := b.sess.searchIndex(key, func() map[string][]byte {
+		files, stats := search.Build(docs)
+		b.res.Search = stats
+		return files
+	})
+	if deferred != nil {
+		b.res.deferred = deferred
+	}
 	jobs := []job{{path: pageDir("search/"), what: "search page", kind: "search", make: func() ([]byte, error) {
 		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")
 		pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Search", URL: "search/", Current: true}}

@@ -10,6 +10,7 @@ import (
 	"casefile/generator/content"
 	"casefile/generator/diag"
 	"casefile/generator/output"
+	"casefile/generator/related"
 )
 
 // Session rebuilds a site again and again (the preview server), keeping
@@ -32,6 +33,110 @@ type Session struct {
 	keysMu   sync.Mutex
 	nextKeys map[string]uint64 // keys of the build under way
 	gens     gens
+
+	recMu   sync.Mutex
+	records map[uint64][]byte // JSON export records by key, of the last build
+	nextRec map[uint64][]byte
+
+	relKey  uint64  // digest of the related-incident inputs of the last good build
+	related [][]int // and its result
+
+	builds          int      // successful builds so far
+	searchKey       uint64   // key of the search index in out
+	searchFiles     []string // its files
+	nextSearch      *deferredIndex
+	nextSearchFiles []string
+}
+
+// deferredIndex is a search index to build after the pages are served.
+type deferredIndex struct {
+	key   uint64
+	build func() map[string][]byte
+}
+
+// searchIndex returns the search index files to write now. The first build
+// makes them at once; later builds reuse the previous files when nothing
+// searchable changed, and otherwise serve the previous index and hand back
+// the rebuild to run after the pages are out (Update.Deferred), because
+// indexing every incident takes far longer than rendering one page.
+func (s *Session) searchIndex(key uint64, build func() map[string][]byte) (map[string][]byte, *deferredIndex) {
+	if s == nil {
+		return build(), nil
+	}
+	if s.searchFiles == nil {
+		files := build()
+		s.nextSearch = &deferredIndex{key: key}
+		s.nextSearchFiles = sortedKeys(files)
+		return files, nil
+	}
+	prev := make(map[string][]byte, len(s.searchFiles))
+	for _, p := range s.searchFiles {
+		prev[p] = s.out[p]
+	}
+	if key == s.searchKey {
+		return prev, nil
+	}
+	return prev, &deferredIndex{key: key, build: build}
+}
+
+// ApplyDeferred finishes the search index of build number gen with files
+// computed by Update.Deferred. It returns false when a newer build has
+// happened since (that build brings its own deferred index).
+func (s *Session) ApplyDeferred(gen int, key uint64, files map[string][]byte) (*Update, bool) {
+	if gen != s.builds {
+		return nil, false
+	}
+	next := make(map[string][]byte, len(s.out)+len(files))
+	for p, data := range s.out {
+		next[p] = data
+	}
+	for _, p := range s.searchFiles {
+		delete(next, p)
+	}
+	for p, data := range files {
+		next[p] = data
+	}
+	u := &Update{Files: next}
+	u.Changed, u.Removed = diff(s.out, next)
+	s.out, s.searchKey, s.searchFiles = next, key, sortedKeys(files)
+	return u, true
+}
+
+// diff lists the paths added or changed, and removed, from old to new.
+func diff(old, new map[string][]byte) (changed, removed []string) {
+	for p, data := range new {
+		if o, ok := old[p]; !ok || !bytes.Equal(o, data) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range old {
+		if _, ok := new[p]; !ok {
+			removed = append(removed, p)
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+	return changed, removed
+}
+
+// exportRecord returns the cached export record under key, or makes it.
+func (s *Session) exportRecord(key uint64, make func() ([]byte, error)) ([]byte, error) {
+	if s == nil || key == 0 {
+		return make()
+	}
+	s.recMu.Lock()
+	data, ok := s.records[key]
+	s.recMu.Unlock()
+	if !ok {
+		var err error
+		if data, err = make(); err != nil {
+			return nil, err
+		}
+	}
+	s.recMu.Lock()
+	s.nextRec[key] = data
+	s.recMu.Unlock()
+	return data, nil
 }
 
 type parsedIncident struct {
@@ -51,6 +156,12 @@ type Update struct {
 	Changed []string          // output paths added or changed since the last good build, sorted
 	Removed []string          // output paths gone since the last good build, sorted
 	Edited  []string          // site-relative URLs of incidents and pages whose source file was among the changes
+
+	// Deferred, when set, builds the search index this build left stale
+	// (the previous index is served meanwhile). It is safe to call on any
+	// goroutine; hand its result to Session.ApplyDeferred with Gen.
+	Deferred func() (key uint64, files map[string][]byte)
+	Gen      int
 }
 
 // NewSession prepares repeated builds; opts.Out is ignored (each build goes
@@ -74,6 +185,8 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	}
 	mem := output.NewMemory()
 	s.nextKeys = map[string]uint64{}
+	s.nextRec = map[uint64][]byte{}
+	s.nextSearch, s.nextSearchFiles = nil, nil
 	opts := s.opts
 	opts.Out = mem
 	res, err := build(ctx, opts, s)
@@ -85,21 +198,19 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 		files[p], _ = mem.Get(p)
 	}
 	u := &Update{Result: res, Files: files}
-	for p, data := range files {
-		if old, ok := s.out[p]; !ok || !bytes.Equal(old, data) {
-			u.Changed = append(u.Changed, p)
-		}
-	}
-	for p := range s.out {
-		if _, ok := files[p]; !ok {
-			u.Removed = append(u.Removed, p)
-		}
-	}
-	sort.Strings(u.Changed)
-	sort.Strings(u.Removed)
+	u.Changed, u.Removed = diff(s.out, files)
 	u.Edited = s.edited(changed, res)
+	s.builds++
+	u.Gen = s.builds
+	if d := res.deferred; d != nil {
+		u.Deferred = func() (uint64, map[string][]byte) { return d.key, d.build() }
+	}
 	s.out = files
 	s.keys = s.nextKeys
+	s.records = s.nextRec
+	if s.nextSearch != nil {
+		s.searchKey, s.searchFiles = s.nextSearch.key, s.nextSearchFiles
+	}
 	return u, nil
 }
 
@@ -202,4 +313,20 @@ func sourcesOf(b *builder) map[string]string {
 		m[p.src.Source] = p.url
 	}
 	return m
+}
+
+// relatedOf returns the related lists of the last build when the inputs are
+// the same, else computes them. (A body-only edit leaves them unchanged.)
+func (s *Session) relatedOf(items []related.Item, n int, compute func() [][]int) [][]int {
+	if s == nil {
+		return compute()
+	}
+	k := keyer{s: s, h: fnvOffset}.int(n, len(items))
+	for _, it := range items {
+		k = k.str(it.ID, it.Date.String()).str(it.Keywords...).str("a").str(it.Actors...).str("s").str(it.Sectors...).str("r").str(it.Related...)
+	}
+	if key := k.sum(); key != s.relKey || s.related == nil {
+		s.relKey, s.related = key, compute()
+	}
+	return s.related
 }

@@ -136,7 +136,16 @@ func TestSessionMatchesCleanBuild(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			compare(t, fmt.Sprintf("seed %d step %d (%s)", seed, i, what), u.Files, clean)
+			files := u.Files
+			if u.Deferred != nil {
+				key, index := u.Deferred()
+				later, ok := sess.ApplyDeferred(u.Gen, key, index)
+				if !ok {
+					t.Fatalf("deferred index of the latest build refused")
+				}
+				files = later.Files
+			}
+			compare(t, fmt.Sprintf("seed %d step %d (%s)", seed, i, what), files, clean)
 		}
 	}
 }

@@ -52,7 +52,8 @@ type Result struct {
 	Stages      []Stage // time per stage, in order
 	Search      search.Stats
 
-	sources map[string]string // source file -> page URL, for Session.Build
+	sources  map[string]string // source file -> page URL, for Session.Build
+	deferred *deferredIndex    // search index left for later (Session.Build)
 }
 
 // Stage is the duration of one pipeline stage.
