@@ -151,7 +151,7 @@ func (b *builder) exportJobs() []job {
 		})
 		return r.data, r.err
 	}
-	jobs := []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) {
+	all := func() (map[string][]byte, error) {
 		var buf bytes.Buffer
 		fmt.Fprintf(&buf, `%s,"count":%d,"incidents":[`, head, len(b.incidents))
 		for i := range recs {
@@ -165,8 +165,20 @@ func (b *builder) exportJobs() []job {
 			buf.Write(data)
 		}
 		buf.WriteString("]}\n")
-		return buf.Bytes(), nil
-	}}}
+		return map[string][]byte{"incidents.json": buf.Bytes()}, nil
+	}
+	whole := func() ([]byte, error) {
+		files, err := all()
+		return files["incidents.json"], err
+	}
+	if b.sess != nil {
+		files, later, err := b.sess.lateFiles("export", b.keyer("export").incidents(b.incidents).sum(), all)
+		if later != nil {
+			b.res.deferred = append(b.res.deferred, later)
+		}
+		whole = func() ([]byte, error) { return files["incidents.json"], err }
+	}
+	jobs := []job{{path: "incidents.json", what: "JSON export", make: whole}}
 	for i, it := range b.incidents {
 		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: recs[i].key, make: func() ([]byte, error) {
 			data, err := record(i)

@@ -33,13 +33,13 @@ func (b *builder) searchJobs() []job {
 		docs[i] = d
 	}
 	key := b.keyer("search").incidents(b.incidents).sum()
-	files, deferred := b.sess.searchIndex(key, func() map[string][]byte {
+	files, later, _ := b.sess.lateFiles("search", key, func() (map[string][]byte, error) {
 		files, stats := search.Build(docs)
 		b.res.Search = stats
-		return files
+		return files, nil
 	})
-	if deferred != nil {
-		b.res.deferred = deferred
+	if later != nil {
+		b.res.deferred = append(b.res.deferred, later)
 	}
 	jobs := []job{{path: pageDir("search/"), what: "search page", kind: "search", make: func() ([]byte, error) {
 		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")

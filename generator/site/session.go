@@ -41,64 +41,85 @@ type Session struct {
 	relKey  uint64  // digest of the related-incident inputs of the last good build
 	related [][]int // and its result
 
-	builds          int      // successful builds so far
-	searchKey       uint64   // key of the search index in out
-	searchFiles     []string // its files
-	nextSearch      *deferredIndex
-	nextSearchFiles []string
+	builds   int // successful builds so far
+	late     map[string]lateGroup
+	nextLate map[string]lateGroup
 }
 
-// deferredIndex is a search index to build after the pages are served.
-type deferredIndex struct {
+// A late group is output that is slow to make and that no page depends on:
+// the search index, incidents.json. The first build of a Session makes it
+// at once; later builds reuse the previous files when its key is unchanged,
+// and otherwise serve the previous files and hand the remake back as
+// Update.Deferred, to run after the pages are out.
+type lateGroup struct {
 	key   uint64
-	build func() map[string][]byte
+	files []string
 }
 
-// searchIndex returns the search index files to write now. The first build
-// makes them at once; later builds reuse the previous files when nothing
-// searchable changed, and otherwise serve the previous index and hand back
-// the rebuild to run after the pages are out (Update.Deferred), because
-// indexing every incident takes far longer than rendering one page.
-func (s *Session) searchIndex(key uint64, build func() map[string][]byte) (map[string][]byte, *deferredIndex) {
+type deferred struct {
+	group string
+	key   uint64
+	build func() (map[string][]byte, error)
+}
+
+// Later is the outcome of Update.Deferred, for ApplyDeferred.
+type Later struct {
+	gen    int
+	groups []doneGroup
+}
+
+type doneGroup struct {
+	name  string
+	key   uint64
+	files map[string][]byte
+}
+
+// lateFiles returns the files of group to write in this build, and the
+// remake to defer, if any.
+func (s *Session) lateFiles(group string, key uint64, build func() (map[string][]byte, error)) (map[string][]byte, *deferred, error) {
 	if s == nil {
-		return build(), nil
+		files, err := build()
+		return files, nil, err
 	}
-	if s.searchFiles == nil {
-		files := build()
-		s.nextSearch = &deferredIndex{key: key}
-		s.nextSearchFiles = sortedKeys(files)
-		return files, nil
+	prev, ok := s.late[group]
+	if !ok {
+		files, err := build()
+		s.nextLate[group] = lateGroup{key, sortedKeys(files)}
+		return files, nil, err
 	}
-	prev := make(map[string][]byte, len(s.searchFiles))
-	for _, p := range s.searchFiles {
-		prev[p] = s.out[p]
+	files := make(map[string][]byte, len(prev.files))
+	for _, p := range prev.files {
+		files[p] = s.out[p]
 	}
-	if key == s.searchKey {
-		return prev, nil
+	if key == prev.key {
+		return files, nil, nil
 	}
-	return prev, &deferredIndex{key: key, build: build}
+	return files, &deferred{group, key, build}, nil
 }
 
-// ApplyDeferred finishes the search index of build number gen with files
-// computed by Update.Deferred. It returns false when a newer build has
-// happened since (that build brings its own deferred index).
-func (s *Session) ApplyDeferred(gen int, key uint64, files map[string][]byte) (*Update, bool) {
-	if gen != s.builds {
+// ApplyDeferred puts the late files made by Update.Deferred in place. It
+// returns false when a newer build has happened since (that build brings its
+// own deferred work).
+func (s *Session) ApplyDeferred(l *Later) (*Update, bool) {
+	if l == nil || l.gen != s.builds {
 		return nil, false
 	}
-	next := make(map[string][]byte, len(s.out)+len(files))
+	next := make(map[string][]byte, len(s.out))
 	for p, data := range s.out {
 		next[p] = data
 	}
-	for _, p := range s.searchFiles {
-		delete(next, p)
+	for _, g := range l.groups {
+		for _, p := range s.late[g.name].files {
+			delete(next, p)
+		}
+		for p, data := range g.files {
+			next[p] = data
+		}
+		s.late[g.name] = lateGroup{g.key, sortedKeys(g.files)}
 	}
-	for p, data := range files {
-		next[p] = data
-	}
-	u := &Update{Files: next}
+	u := &Update{Files: next, Gen: s.builds}
 	u.Changed, u.Removed = diff(s.out, next)
-	s.out, s.searchKey, s.searchFiles = next, key, sortedKeys(files)
+	s.out = next
 	return u, true
 }
 
@@ -160,7 +181,7 @@ type Update struct {
 	// Deferred, when set, builds the search index this build left stale
 	// (the previous index is served meanwhile). It is safe to call on any
 	// goroutine; hand its result to Session.ApplyDeferred with Gen.
-	Deferred func() (key uint64, files map[string][]byte)
+	Deferred func() (*Later, error)
 	Gen      int
 }
 
@@ -169,7 +190,7 @@ type Update struct {
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
 		incidents: map[*content.Incident]parsedIncident{}, pages: map[*content.Page]parsedPage{},
-		gens: gens{of: map[any]uint64{}}}
+		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}}
 }
 
 // Build rebuilds the site after changes to the given source paths (slash
@@ -186,7 +207,7 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	mem := output.NewMemory()
 	s.nextKeys = map[string]uint64{}
 	s.nextRec = map[uint64][]byte{}
-	s.nextSearch, s.nextSearchFiles = nil, nil
+	s.nextLate = map[string]lateGroup{}
 	opts := s.opts
 	opts.Out = mem
 	res, err := build(ctx, opts, s)
@@ -202,14 +223,25 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	u.Edited = s.edited(changed, res)
 	s.builds++
 	u.Gen = s.builds
-	if d := res.deferred; d != nil {
-		u.Deferred = func() (uint64, map[string][]byte) { return d.key, d.build() }
+	if ds := res.deferred; len(ds) > 0 {
+		gen := s.builds
+		u.Deferred = func() (*Later, error) {
+			l := &Later{gen: gen}
+			for _, d := range ds {
+				files, err := d.build()
+				if err != nil {
+					return nil, err
+				}
+				l.groups = append(l.groups, doneGroup{d.group, d.key, files})
+			}
+			return l, nil
+		}
 	}
 	s.out = files
 	s.keys = s.nextKeys
 	s.records = s.nextRec
-	if s.nextSearch != nil {
-		s.searchKey, s.searchFiles = s.nextSearch.key, s.nextSearchFiles
+	for g, lg := range s.nextLate {
+		s.late[g] = lg
 	}
 	return u, nil
 }

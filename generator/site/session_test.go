@@ -138,8 +138,11 @@ func TestSessionMatchesCleanBuild(t *testing.T) {
 			}
 			files := u.Files
 			if u.Deferred != nil {
-				key, index := u.Deferred()
-				later, ok := sess.ApplyDeferred(u.Gen, key, index)
+				l, err := u.Deferred()
+				if err != nil {
+					t.Fatal(err)
+				}
+				later, ok := sess.ApplyDeferred(l)
 				if !ok {
 					t.Fatalf("deferred index of the latest build refused")
 				}

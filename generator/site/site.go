@@ -53,7 +53,7 @@ type Result struct {
 	Search      search.Stats
 
 	sources  map[string]string // source file -> page URL, for Session.Build
-	deferred *deferredIndex    // search index left for later (Session.Build)
+	deferred []*deferred       // late groups left for later (Session.Build)
 }
 
 // Stage is the duration of one pipeline stage.
