@@ -80,9 +80,9 @@ func (b *builder) relate() {
 		in := it.src
 		items[i] = related.Item{
 			ID: in.ID, Date: in.Date.Time,
-			Keywords: slugs(termValues("keywords", in)),
-			Actors:   slugs(in.Actors),
-			Sectors:  slugs(in.Sectors),
+			Keywords: b.slugs(termValues("keywords", in)),
+			Actors:   b.slugs(in.Actors),
+			Sectors:  b.slugs(in.Sectors),
 			Related:  in.Related,
 		}
 	}
@@ -95,14 +95,33 @@ func (b *builder) relate() {
 	}
 }
 
-func slugs(values []string) []string {
+func (b *builder) slugs(values []string) []string {
 	out := make([]string, 0, len(values))
 	for _, v := range values {
-		if s := content.Slugify(v); s != "" {
+		if s := b.slugify(v); s != "" {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// slugify is content.Slugify, remembered across a Session's builds (the
+// same few hundred keywords come back on every build). Safe for concurrent
+// use: render jobs look terms up too.
+func (b *builder) slugify(v string) string {
+	if b.sess == nil {
+		return content.Slugify(v)
+	}
+	b.sess.slugMu.RLock()
+	s, ok := b.sess.slugs[v]
+	b.sess.slugMu.RUnlock()
+	if !ok {
+		s = content.Slugify(v)
+		b.sess.slugMu.Lock()
+		b.sess.slugs[v] = s
+		b.sess.slugMu.Unlock()
+	}
+	return s
 }
 
 func (b *builder) card(it *incident) *render.Card {
@@ -127,13 +146,13 @@ func (b *builder) keywords(in *content.Incident) []render.Keyword {
 		focus = in.Keywords[0]
 	}
 	if focus != "" {
-		out = append(out, render.Keyword{Name: focus, Slug: content.Slugify(focus), Focus: true})
+		out = append(out, render.Keyword{Name: focus, Slug: b.slugify(focus), Focus: true})
 	}
 	for _, k := range in.Keywords {
-		if content.Slugify(k) == content.Slugify(focus) {
+		if b.slugify(k) == b.slugify(focus) {
 			continue
 		}
-		out = append(out, render.Keyword{Name: k, Slug: content.Slugify(k)})
+		out = append(out, render.Keyword{Name: k, Slug: b.slugify(k)})
 	}
 	if tx := b.taxByName["keywords"]; tx != nil {
 		for i := range out {

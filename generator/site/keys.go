@@ -1,10 +1,8 @@
 package site
 
 import (
-	"encoding/binary"
 	"io/fs"
 	"strconv"
-	"sync"
 
 	"casefile/generator/content"
 )
@@ -32,11 +30,10 @@ func (k keyer) u64(v uint64) keyer {
 	if k.s == nil {
 		return k
 	}
-	var buf [8]byte
-	binary.LittleEndian.PutUint64(buf[:], v)
-	for _, c := range buf {
-		k.h = (k.h ^ uint64(c)) * fnvPrime
-	}
+	// One multiply-xorshift round per word (the finaliser of splitmix64).
+	x := (k.h ^ v) * 0xbf58476d1ce4e5b9
+	x ^= x >> 31
+	k.h = x * 0x94d049bb133111eb
 	return k
 }
 
@@ -110,16 +107,14 @@ func (b *builder) siteDigest() uint64 {
 	return k.sum()
 }
 
-// gens numbers the source values a Session has seen.
+// gens numbers the source values a Session has seen. Keys are computed on
+// the build's main goroutine only (assemble, jobs), so no lock is needed.
 type gens struct {
-	mu   sync.Mutex
 	next uint64
 	of   map[any]uint64
 }
 
 func (s *Session) genOf(v any) uint64 {
-	s.gens.mu.Lock()
-	defer s.gens.mu.Unlock()
 	if g, ok := s.gens.of[v]; ok {
 		return g
 	}

@@ -12,29 +12,9 @@ func (b *builder) searchJobs() []job {
 	if !b.searchEnabled {
 		return nil
 	}
-	docs := make([]search.Doc, len(b.incidents))
-	for i, it := range b.incidents {
-		in := it.src
-		d := search.Doc{
-			URL: it.url, Title: in.Title, Summary: in.Summary,
-			Date: it.card.Date.Display, Year: in.Date.Year(), Severity: in.Severity,
-			Body: it.text,
-		}
-		// Facet values are findable as keywords: actors, ATT&CK ids, CVEs…
-		for _, k := range it.card.Keywords {
-			d.Keywords = append(d.Keywords, k.Name)
-		}
-		for _, list := range [][]string{in.Actors, in.Sectors, in.Countries, in.Techniques, in.CVEs} {
-			d.Keywords = append(d.Keywords, list...)
-		}
-		for _, f := range it.faq {
-			d.Questions = append(d.Questions, f.Question)
-		}
-		docs[i] = d
-	}
 	key := b.keyer("search").incidents(b.incidents).sum()
 	files, later, _ := b.sess.lateFiles("search", key, func() (map[string][]byte, error) {
-		files, stats := search.Build(docs)
+		files, stats := search.Build(b.searchDocs())
 		b.res.Search = stats
 		return files, nil
 	})
@@ -55,4 +35,29 @@ func (b *builder) searchJobs() []job {
 		jobs = append(jobs, job{path: p, what: "search index", make: func() ([]byte, error) { return data, nil }})
 	}
 	return jobs
+}
+
+// searchDocs are the published incidents as search documents.
+func (b *builder) searchDocs() []search.Doc {
+	docs := make([]search.Doc, len(b.incidents))
+	for i, it := range b.incidents {
+		in := it.src
+		d := search.Doc{
+			URL: it.url, Title: in.Title, Summary: in.Summary,
+			Date: it.card.Date.Display, Year: in.Date.Year(), Severity: in.Severity,
+			Body: it.text,
+		}
+		// Facet values are findable as keywords: actors, ATT&CK ids, CVEs…
+		for _, k := range it.card.Keywords {
+			d.Keywords = append(d.Keywords, k.Name)
+		}
+		for _, list := range [][]string{in.Actors, in.Sectors, in.Countries, in.Techniques, in.CVEs} {
+			d.Keywords = append(d.Keywords, list...)
+		}
+		for _, f := range it.faq {
+			d.Questions = append(d.Questions, f.Question)
+		}
+		docs[i] = d
+	}
+	return docs
 }

@@ -41,7 +41,9 @@ type Session struct {
 	relKey  uint64  // digest of the related-incident inputs of the last good build
 	related [][]int // and its result
 
-	builds   int // successful builds so far
+	slugMu   sync.RWMutex
+	slugs    map[string]string // memo of content.Slugify
+	builds   int               // successful builds so far
 	late     map[string]lateGroup
 	nextLate map[string]lateGroup
 }
@@ -190,7 +192,7 @@ type Update struct {
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
 		incidents: map[*content.Incident]parsedIncident{}, pages: map[*content.Page]parsedPage{},
-		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}}
+		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, slugs: map[string]string{}}
 }
 
 // Build rebuilds the site after changes to the given source paths (slash

@@ -31,7 +31,7 @@ func (b *builder) buildTaxonomies() {
 		if b.taxByName[name] != nil {
 			continue
 		}
-		tx := taxonomy.Build(def, len(b.incidents), func(i int) []string { return termValues(name, b.incidents[i].src) })
+		tx := taxonomy.BuildWith(def, len(b.incidents), func(i int) []string { return termValues(name, b.incidents[i].src) }, b.slugify)
 		b.taxonomies = append(b.taxonomies, tx)
 		b.taxByName[name] = tx
 		for _, term := range tx.Terms {

@@ -70,17 +70,24 @@ type Taxonomy struct {
 	Def
 	Terms  []*Term // sorted by slug
 	bySlug map[string]*Term
+	slug   func(string) string
 }
 
 // Build groups n items by values(i). Items keep their given order inside
 // each term, so pass them newest first.
 func Build(def Def, n int, values func(i int) []string) *Taxonomy {
-	t := &Taxonomy{Def: def, bySlug: map[string]*Term{}}
+	return BuildWith(def, n, values, content.Slugify)
+}
+
+// BuildWith is Build with another implementation of content.Slugify (a
+// memoised one, say); it must return what content.Slugify returns.
+func BuildWith(def Def, n int, values func(i int) []string, slugify func(string) string) *Taxonomy {
+	t := &Taxonomy{Def: def, bySlug: map[string]*Term{}, slug: slugify}
 	forms := map[string]map[string]*Form{}
 	for i := 0; i < n; i++ {
 		seen := map[string]bool{}
 		for _, v := range values(i) {
-			slug := content.Slugify(v)
+			slug := slugify(v)
 			if slug == "" || seen[slug] {
 				continue
 			}
@@ -119,7 +126,7 @@ func Build(def Def, n int, values func(i int) []string) *Taxonomy {
 }
 
 // Term returns the term of a value ("Supply Chain" finds "supply-chain").
-func (t *Taxonomy) Term(value string) *Term { return t.bySlug[content.Slugify(value)] }
+func (t *Taxonomy) Term(value string) *Term { return t.bySlug[t.slug(value)] }
 
 // URL is the site-relative folder of the taxonomy's index page.
 func (t *Taxonomy) URL() string { return t.Name + "/" }
