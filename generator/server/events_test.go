@@ -186,6 +186,17 @@ func dial(t *testing.T, base, page string) *sseClient {
 	return c
 }
 
+// newTS starts an httptest server that is closed, streams and all, when the
+// test ends.
+func newTS(t *testing.T, h http.Handler) *httptest.Server {
+	ts := httptest.NewServer(h)
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	return ts
+}
+
 // settle waits until the server has n subscribers.
 func settle(t *testing.T, s *Server, n int) {
 	t.Helper()
@@ -206,8 +217,7 @@ func settle(t *testing.T, s *Server, n int) {
 
 func TestSSE(t *testing.T) {
 	s := newTestServer(t)
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := newTS(t, s.Handler())
 	db := dial(t, ts.URL, "/incidents/db/")
 	home := dial(t, ts.URL, "/")
 	newPage := dial(t, ts.URL, "/incidents/new/") // a 404 right now
@@ -224,8 +234,10 @@ func TestSSE(t *testing.T) {
 	if ev := next(t, db.events); ev.Type != EventReload {
 		t.Errorf("db: %+v (the earlier unrelated reload must not reach it)", ev)
 	}
-	if ev := next(t, home.events); ev.Type != EventCSS || !slices.Equal(ev.Paths, []string{"css/main.css"}) {
-		t.Errorf("home: %+v", ev)
+	for _, c := range []*sseClient{home, newPage} {
+		if ev := next(t, c.events); ev.Type != EventCSS || !slices.Equal(ev.Paths, []string{"css/main.css"}) {
+			t.Errorf("home: %+v", ev)
+		}
 	}
 	next(t, unknown.events)
 	// The 404 page reloads when its page appears.
@@ -272,8 +284,7 @@ func TestSSE(t *testing.T) {
 func TestSSEHeartbeat(t *testing.T) {
 	s := newTestServer(t)
 	s.beat = 20 * time.Millisecond
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := newTS(t, s.Handler())
 	c := dial(t, ts.URL, "/")
 	for range 2 {
 		select {
@@ -291,8 +302,7 @@ func TestSSEHeartbeat(t *testing.T) {
 // reloads when it reconnects) instead of stalling the broadcaster.
 func TestSSESlowPageDropped(t *testing.T) {
 	s := newTestServer(t)
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := newTS(t, s.Handler())
 	resp, err := http.Get(ts.URL + eventsURL) // and never read
 	if err != nil {
 		t.Fatal(err)

@@ -77,17 +77,17 @@ func TestPageFiles(t *testing.T) {
 
 func TestNavigatePath(t *testing.T) {
 	for in, want := range map[string]string{
-		"incidents/x/":      "/incidents/x/",
-		"/incidents/x/":     "/incidents/x/",
-		"incidents/x/#faq":  "/incidents/x/#faq",
-		"":                  "",
+		"incidents/x/":          "/incidents/x/",
+		"/incidents/x/":         "/incidents/x/",
+		"incidents/x/#faq":      "/incidents/x/#faq",
+		"":                      "",
 		"https://evil.example/": "",
-		"//evil.example/x":  "",
-		"javascript:alert(1)": "",
-		"mailto:a@b":        "",
-		`\\evil.example`:    "",
-		"a\nb":              "",
-		"///x":              "",
+		"//evil.example/x":      "",
+		"javascript:alert(1)":   "",
+		"mailto:a@b":            "",
+		`\\evil.example`:        "",
+		"a\nb":                  "",
+		"///x":                  "/x", // same origin
 	} {
 		got, ok := navigatePath(in)
 		if (want == "") == ok || got != want {

@@ -116,7 +116,14 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.url.Store(&u)
 	defer s.url.Store(nil)
 	if !s.loopback {
-		s.logf("warning: listening on %s, which other machines can reach; anyone who can connect reads the whole preview, drafts and internal material included", ln.Addr())
+		where := ln.Addr().String()
+		if tcp, ok := ln.Addr().(*net.TCPAddr); ok {
+			where = net.JoinHostPort(s.bindHost, strconv.Itoa(tcp.Port))
+			if ip := net.ParseIP(s.bindHost); s.bindHost == "" || ip != nil && ip.IsUnspecified() {
+				where += " (all interfaces)"
+			}
+		}
+		s.logf("warning: listening on %s, which other machines can reach; anyone who can connect reads the whole preview, drafts and internal material included", where)
 	}
 	s.logf("Serving at %s (Ctrl-C to stop)", u)
 

@@ -110,7 +110,17 @@ func (b *builder) staticJobs() []job {
 			continue
 		}
 		_ = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			if err != nil {
+				return nil
+			}
+			// Dotfiles and dot-folders (.git, editor files) are not published;
+			// .well-known is.
+			if hidden := strings.HasPrefix(d.Name(), ".") && d.Name() != ".well-known"; d.IsDir() {
+				if hidden && p != "static" {
+					return fs.SkipDir
+				}
+				return nil
+			} else if hidden {
 				return nil
 			}
 			files[strings.TrimPrefix(p, "static/")] = fsys

@@ -301,7 +301,16 @@ func TestRobots404AndStatic(t *testing.T) {
 PNG
 -- static/css/main.css --
 /* site override */
+-- static/.git/config --
+secret
+-- static/.well-known/security.txt --
+Contact: mailto:security@example.org
+-- static/.DS_Store --
+junk
 `)
+	b.AssertNoFile(".git/config")
+	b.AssertNoFile(".DS_Store")
+	b.AssertFile(".well-known/security.txt", "Contact:")
 	b.AssertFile("robots.txt", "Sitemap: https://kb.example.org/sitemap.xml")
 	b.AssertFile("404.html", "Page not found", `<meta name="robots" content="noindex, nofollow">`)
 	b.AssertFile("img/logo.png", "PNG")

@@ -31,6 +31,7 @@ const usage = `Casefile builds an incident knowledge base into a static site.
 Usage:
   casefile build   [flags]   build the site into the output folder
   casefile check   [flags]   validate everything without writing
+  casefile serve   [flags]   build into memory, serve, rebuild and reload on save
   casefile version           print the version
 
 Flags:
@@ -39,6 +40,9 @@ Flags:
       --profile NAME    public (default) or internal
       --base-url URL    override base_url from the config
       --drafts          include drafts
+      --bind ADDR       serve: address to listen on (default 127.0.0.1)
+      --port N          serve: port (default 1313)
+      --navigate        serve: send the browser to the incident just edited
   -q, --quiet           print errors only
   -v, --verbose         print time per stage
 `
@@ -97,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdBuild(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args[1:], stdout, stderr)
+	case "serve", "server":
+		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casefile", version())
 		return 0
