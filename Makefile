@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/casefile
 GOFLAGS ?=
 
-.PHONY: all site test test-deps lint build clean fuzz
+.PHONY: all site serve test test-deps lint build clean fuzz
 
 all: build
 
@@ -13,6 +13,10 @@ build:
 ## site: build the sample knowledge base into public/
 site: build
 	./$(BIN) build -s . -o public
+
+## serve: live preview of the sample knowledge base on http://127.0.0.1:1313/
+serve: build
+	./$(BIN) serve -s .
 
 ## test: every test, with the race detector, plus formatting and vet
 test: lint test-deps
