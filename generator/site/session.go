@@ -25,8 +25,8 @@ type Session struct {
 
 	mu        sync.Mutex // guards the parse caches, filled by parallel workers
 	sig       string     // options that shape parse output; a change empties the caches
-	incidents map[*content.Incident]parsedIncident
-	pages     map[*content.Page]parsedPage
+	incidents map[*content.Incident]parsed[*incident]
+	pages     map[*content.Page]parsed[*page]
 
 	out      map[string][]byte // last good output
 	keys     map[string]uint64 // keys of the jobs that produced out
@@ -162,16 +162,6 @@ func (s *Session) exportRecord(key uint64, make func() ([]byte, error)) ([]byte,
 	return data, nil
 }
 
-type parsedIncident struct {
-	it    *incident
-	diags diag.List
-}
-
-type parsedPage struct {
-	p     *page
-	diags diag.List
-}
-
 // Update is the outcome of a successful Session build.
 type Update struct {
 	Result  *Result
@@ -191,7 +181,7 @@ type Update struct {
 // to memory).
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
-		incidents: map[*content.Incident]parsedIncident{}, pages: map[*content.Page]parsedPage{},
+		incidents: map[*content.Incident]parsed[*incident]{}, pages: map[*content.Page]parsed[*page]{},
 		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, slugs: map[string]string{}}
 }
 
@@ -303,19 +293,10 @@ func (s *Session) parsedIncident(in *content.Incident, parse func(*content.Incid
 	if s == nil {
 		return parse(in)
 	}
-	s.mu.Lock()
-	c, ok := s.incidents[in]
-	s.mu.Unlock()
-	if !ok {
-		it, d := parse(in)
-		c = parsedIncident{it, d}
-		s.mu.Lock()
-		s.incidents[in] = c
-		s.mu.Unlock()
-	}
-	cp := *c.it
+	it, d := cached(&s.mu, s.incidents, in, parse)
+	cp := *it
 	cp.related, cp.card = nil, nil
-	return &cp, c.diags
+	return &cp, d
 }
 
 // parsedPage is parsedIncident for plain pages.
@@ -323,18 +304,30 @@ func (s *Session) parsedPage(p *content.Page, parse func(*content.Page) (*page, 
 	if s == nil {
 		return parse(p)
 	}
-	s.mu.Lock()
-	c, ok := s.pages[p]
-	s.mu.Unlock()
+	pg, d := cached(&s.mu, s.pages, p, parse)
+	cp := *pg
+	return &cp, d
+}
+
+// parsed is a cached parse result.
+type parsed[V any] struct {
+	v     V
+	diags diag.List
+}
+
+// cached looks key up in m, or parses it and remembers the result.
+func cached[K comparable, V any](mu *sync.Mutex, m map[K]parsed[V], key K, parse func(K) (V, diag.List)) (V, diag.List) {
+	mu.Lock()
+	c, ok := m[key]
+	mu.Unlock()
 	if !ok {
-		pg, d := parse(p)
-		c = parsedPage{pg, d}
-		s.mu.Lock()
-		s.pages[p] = c
-		s.mu.Unlock()
+		v, d := parse(key)
+		c = parsed[V]{v, d}
+		mu.Lock()
+		m[key] = c
+		mu.Unlock()
 	}
-	cp := *c.p
-	return &cp, c.diags
+	return c.v, c.diags
 }
 
 // sourcesOf maps each published source file to its page URL.

@@ -59,16 +59,14 @@ type flags struct {
 	drafts, quiet, verbose        bool
 }
 
-func parse(name string, args []string, stderr io.Writer) (*flags, error) {
-	f := &flags{}
+// newFlagSet registers the flags every sub-command shares; extra adds the
+// sub-command's own.
+func newFlagSet(name string, f *flags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	for _, n := range []string{"s", "source"} {
 		fs.StringVar(&f.source, n, ".", "knowledge-base folder")
-	}
-	for _, n := range []string{"o", "out"} {
-		fs.StringVar(&f.out, n, "", "output folder")
 	}
 	fs.StringVar(&f.profile, "profile", site.ProfilePublic, "public or internal")
 	fs.StringVar(&f.baseURL, "base-url", "", "override base_url")
@@ -79,11 +77,29 @@ func parse(name string, args []string, stderr io.Writer) (*flags, error) {
 	for _, n := range []string{"v", "verbose"} {
 		fs.BoolVar(&f.verbose, n, false, "time per stage")
 	}
+	return fs
+}
+
+// parseArgs parses args, which must hold flags only.
+func parseArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintf(fs.Output(), "casefile %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func parse(name string, args []string, stderr io.Writer) (*flags, error) {
+	f := &flags{}
+	fs := newFlagSet(name, f, stderr)
+	for _, n := range []string{"o", "out"} {
+		fs.StringVar(&f.out, n, "", "output folder")
+	}
+	if err := parseArgs(fs, args); err != nil {
+		return nil, err
 	}
 	if f.out == "" {
 		f.out = filepath.Join(f.source, "public")

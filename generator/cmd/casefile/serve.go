@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -28,29 +27,12 @@ type serveFlags struct {
 
 func parseServe(args []string, stderr io.Writer) (*serveFlags, error) {
 	f := &serveFlags{}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	for _, n := range []string{"s", "source"} {
-		fs.StringVar(&f.source, n, ".", "knowledge-base folder")
-	}
-	fs.StringVar(&f.profile, "profile", site.ProfilePublic, "public or internal")
-	fs.StringVar(&f.baseURL, "base-url", "", "override base_url")
-	fs.BoolVar(&f.drafts, "drafts", false, "include drafts")
+	fs := newFlagSet("serve", &f.flags, stderr)
 	fs.StringVar(&f.bind, "bind", "127.0.0.1", "address to listen on")
 	fs.IntVar(&f.port, "port", 1313, "port to listen on (0 picks a free one)")
 	fs.BoolVar(&f.navigate, "navigate", false, "send the browser to the incident just edited")
-	for _, n := range []string{"q", "quiet"} {
-		fs.BoolVar(&f.quiet, n, false, "errors only")
-	}
-	for _, n := range []string{"v", "verbose"} {
-		fs.BoolVar(&f.verbose, n, false, "time per stage")
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return f, nil
 }
