@@ -246,6 +246,16 @@ func TestSSE(t *testing.T) {
 		t.Errorf("new page: %+v", ev)
 	}
 	next(t, unknown.events)
+	// location.pathname comes percent-encoded.
+	cafe := dial(t, ts.URL, "/incidents/caf%C3%A9/")
+	settle(t, s, 5)
+	s.Reload([]string{"incidents/café/index.html"})
+	if ev := next(t, cafe.events); ev.Type != EventReload {
+		t.Errorf("encoded page: %+v", ev)
+	}
+	next(t, unknown.events)
+	cafe.resp.Body.Close()
+	settle(t, s, 4)
 	// CSS only: everybody swaps.
 	s.Reload([]string{"css/chroma.css"})
 	for _, c := range []*sseClient{db, home, newPage, unknown} {

@@ -591,3 +591,44 @@ func TestRedirectHasNoOpenRedirect(t *testing.T) {
 		t.Errorf("//evil.com: %d", resp.StatusCode)
 	}
 }
+
+func BenchmarkServePage(b *testing.B) {
+	s := New(Options{})
+	s.SetSite(testFiles())
+	h := s.Handler()
+	for _, enc := range []string{"identity", "gzip"} {
+		b.Run(enc, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/incidents/db/", nil)
+			req.Host = "localhost:1313"
+			req.Header.Set("Accept-Encoding", enc)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkReload(b *testing.B) {
+	s := New(Options{})
+	var cancels []func()
+	for range 100 {
+		ch, cancel := s.Subscribe()
+		cancels = append(cancels, cancel)
+		go func() {
+			for range ch {
+			}
+		}()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Reload([]string{"incidents/db/index.html", "css/main.css"})
+	}
+	for _, c := range cancels {
+		c()
+	}
+}

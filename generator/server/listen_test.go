@@ -50,11 +50,11 @@ func TestListenAndServeShutdown(t *testing.T) {
 	s := New(Options{Addr: "127.0.0.1:0", Logf: logs.logf})
 	s.SetSite(testFiles())
 	url, stop := start(t, s)
-	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.Contains(logs.String(), "Serving at "+url) {
-		t.Errorf("URL %q, log %q", url, logs.String())
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("URL %q", url)
 	}
-	if strings.Contains(logs.String(), "warning") {
-		t.Errorf("loopback bind warned: %q", logs.String())
+	if logs.String() != "" {
+		t.Errorf("loopback bind logged %q", logs.String())
 	}
 
 	tr := &http.Transport{}
@@ -81,6 +81,7 @@ func TestListenAndServeShutdown(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("ListenAndServe = %v, want nil", err)
 	}
+	t.Logf("shutdown took %v", time.Since(began))
 	if d := time.Since(began); d > shutdownGrace/2 {
 		t.Errorf("shutdown took %v: the event stream held it up", d)
 	}

@@ -106,7 +106,8 @@ func (s *Server) URL() string {
 
 // ListenAndServe listens on Options.Addr and serves until ctx is done, then
 // closes the event streams and shuts down gracefully. It returns nil after a
-// clean shutdown. Listening beyond loopback logs a warning.
+// clean shutdown. Listening beyond loopback logs a warning; otherwise it logs
+// nothing: the caller prints URL() as it likes.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
@@ -125,7 +126,6 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		}
 		s.logf("warning: listening on %s, which other machines can reach; anyone who can connect reads the whole preview, drafts and internal material included", where)
 	}
-	s.logf("Serving at %s (Ctrl-C to stop)", u)
 
 	s.stopMu.Lock()
 	stop := s.stopSSE

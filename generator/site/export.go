@@ -143,6 +143,7 @@ func (b *builder) exportJobs() []job {
 		}
 		recs[i].key = k.sum()
 		recs[i].it = it
+		b.sess.useRecord(recs[i].key)
 	}
 	record := func(i int) ([]byte, error) {
 		r := &recs[i]

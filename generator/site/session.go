@@ -35,8 +35,8 @@ type Session struct {
 	gens     gens
 
 	recMu   sync.Mutex
-	records map[uint64][]byte // JSON export records by key, of the last build
-	nextRec map[uint64][]byte
+	records map[uint64][]byte // JSON export records by key
+	liveRec map[uint64]bool   // keys the build under way uses
 
 	relKey  uint64  // digest of the related-incident inputs of the last good build
 	related [][]int // and its result
@@ -150,16 +150,25 @@ func (s *Session) exportRecord(key uint64, make func() ([]byte, error)) ([]byte,
 	s.recMu.Lock()
 	data, ok := s.records[key]
 	s.recMu.Unlock()
-	if !ok {
-		var err error
-		if data, err = make(); err != nil {
-			return nil, err
-		}
+	if ok {
+		return data, nil
+	}
+	data, err := make()
+	if err != nil {
+		return nil, err
 	}
 	s.recMu.Lock()
-	s.nextRec[key] = data
+	s.records[key] = data
 	s.recMu.Unlock()
 	return data, nil
+}
+
+// useRecord marks an export record key as used by the build under way; at
+// the end of a successful build the records of other keys are dropped.
+func (s *Session) useRecord(key uint64) {
+	if s != nil {
+		s.liveRec[key] = true
+	}
 }
 
 // Update is the outcome of a successful Session build.
@@ -182,7 +191,7 @@ type Update struct {
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
 		incidents: map[*content.Incident]parsed[*incident]{}, pages: map[*content.Page]parsed[*page]{},
-		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, slugs: map[string]string{}}
+		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, slugs: map[string]string{}, records: map[uint64][]byte{}}
 }
 
 // Build rebuilds the site after changes to the given source paths (slash
@@ -198,7 +207,7 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	}
 	mem := output.NewMemory()
 	s.nextKeys = map[string]uint64{}
-	s.nextRec = map[uint64][]byte{}
+	s.liveRec = map[uint64]bool{}
 	s.nextLate = map[string]lateGroup{}
 	opts := s.opts
 	opts.Out = mem
@@ -231,7 +240,13 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	}
 	s.out = files
 	s.keys = s.nextKeys
-	s.records = s.nextRec
+	s.recMu.Lock()
+	for k := range s.records {
+		if !s.liveRec[k] {
+			delete(s.records, k)
+		}
+	}
+	s.recMu.Unlock()
 	for g, lg := range s.nextLate {
 		s.late[g] = lg
 	}
