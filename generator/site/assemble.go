@@ -25,6 +25,7 @@ func (b *builder) assemble() {
 	for _, it := range b.incidents {
 		b.byID[it.src.ID] = it
 		it.card = b.card(it)
+		it.listing = b.listingDigest(it)
 	}
 	b.relate()
 	sort.SliceStable(b.pages, func(i, j int) bool {

@@ -139,7 +139,7 @@ func (b *builder) exportJobs() []job {
 	for i, it := range b.incidents {
 		k := b.keyer("json").incident(it.src)
 		for _, r := range it.related {
-			k = k.incident(r.src)
+			k = k.str(r.src.ID)
 		}
 		recs[i].key = k.sum()
 		recs[i].it = it

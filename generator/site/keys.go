@@ -64,6 +64,32 @@ func (k keyer) incident(in *content.Incident) keyer {
 	return k.u64(k.s.genOf(in))
 }
 
+// listed adds what listings show of an incident (its card, dates, authors,
+// keywords): a body-only edit leaves it unchanged.
+func (k keyer) listed(its ...*incident) keyer {
+	for _, it := range its {
+		k = k.u64(it.listing)
+	}
+	return k
+}
+
+// listingDigest is it.listing: a digest of every field a listing, feed,
+// sitemap, chart or related list shows of the incident.
+func (b *builder) listingDigest(it *incident) uint64 {
+	if b.sess == nil {
+		return 0
+	}
+	in, c := it.src, it.card
+	k := keyer{s: b.sess, h: fnvOffset}.str(in.ID, c.Title, c.Summary, c.URL, c.Severity, c.Status, c.Date.ISO, isoDate(in.Modified()))
+	for _, kw := range c.Keywords {
+		k = k.str(kw.Name, kw.URL)
+	}
+	for _, a := range in.Authors {
+		k = k.str(a.Name, a.URL)
+	}
+	return k.str(in.Keywords...).sum()
+}
+
 func (k keyer) incidents(its []*incident) keyer {
 	for _, it := range its {
 		k = k.incident(it.src)

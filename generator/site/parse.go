@@ -26,6 +26,7 @@ type incident struct {
 	notes    template.HTML
 	related  []*incident
 	card     *render.Card
+	listing  uint64 // digest of what listings show (Session builds)
 }
 
 // page is a plain page on its way through the build.

@@ -64,12 +64,10 @@ func (b *builder) jobs() []job {
 	add := func(p, what, kind string, fn func() ([]byte, error)) {
 		jobs = append(jobs, job{p, what, kind, fn, 0})
 	}
-	add("index.html", "home page", "home", b.renderHome)
+	all := b.keyer("").u64(b.allListed)
+	jobs = append(jobs, job{"index.html", "home page", "home", b.renderHome, all.str("home").sum()})
 	for _, it := range b.incidents {
-		k := b.keyer("incident").incident(it.src)
-		for _, r := range it.related {
-			k = k.incident(r.src)
-		}
+		k := b.keyer("incident").incident(it.src).listed(it.related...)
 		jobs = append(jobs, job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.renderIncident(it) }, k.sum()})
 		for _, a := range it.src.Aliases {
 			b.addAlias(&jobs, a, it.url, it.src.Source)
@@ -83,7 +81,7 @@ func (b *builder) jobs() []job {
 	}
 	chunks := paginate(len(b.incidents), b.cfg.Paginate)
 	for n, chunk := range chunks {
-		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).incidents(b.incidents[chunk[0]:chunk[1]])
+		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
 		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
 			return b.renderList(n+1, len(chunks), chunk)
 		}, k.sum()})
@@ -92,9 +90,13 @@ func (b *builder) jobs() []job {
 	jobs = append(jobs, b.timelineJobs()...)
 	jobs = append(jobs, b.exportJobs()...)
 	jobs = append(jobs, b.searchJobs()...)
-	add("404.html", "404 page", "404", b.render404)
-	add("sitemap.xml", "sitemap", "", b.sitemap)
-	add("feed.xml", "feed", "", b.siteFeed)
+	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum()})
+	sm := all.str("sitemap")
+	for _, pg := range b.pages {
+		sm = sm.page(pg.src)
+	}
+	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum()})
+	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum()})
 	add("robots.txt", "robots.txt", "", b.robots)
 	jobs = append(jobs, job{"css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum()})
 	jobs = append(jobs, b.staticJobs()...)

@@ -56,7 +56,16 @@ func (k *kb) step() (changed []string, what string) {
 	r := k.rng
 	paths := k.incidentPaths()
 	pick := func() string { return paths[r.Intn(len(paths))] }
-	switch op := r.Intn(10); {
+	switch op := r.Intn(12); {
+	case op >= 10 && len(paths) > 0: // body-only or FAQ-only edit: listings stay the same
+		p := pick()
+		old := string(k.fs[p].Data)
+		if op == 10 {
+			k.put(p, old+fmt.Sprintf("\nMore text %d.\n", r.Intn(1000)))
+		} else {
+			k.put(p, strings.Replace(old, "Answer ", fmt.Sprintf("Answer (rev %d) ", r.Intn(1000)), 1))
+		}
+		return []string{p}, "body edit " + p
 	case op < 3 && len(paths) > 0: // edit an incident
 		p := pick()
 		name := strings.TrimSuffix(p[len("content/incidents/"):], ".md")

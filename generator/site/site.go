@@ -113,6 +113,7 @@ type builder struct {
 	taxByName     map[string]*taxonomy.Taxonomy
 	timeline      []render.Year // incidents by year and month, with cards
 	siteKey       uint64        // digest of what every page depends on (Session builds)
+	allListed     uint64        // digest of every incident's listing fields
 
 	mu      sync.Mutex
 	written map[string]string // output path -> what produced it
@@ -183,6 +184,7 @@ func (b *builder) run(ctx context.Context) error {
 		b.assemble()
 		b.res.sources = sourcesOf(b)
 		b.siteKey = b.siteDigest()
+		b.allListed = b.keyer("all").listed(b.incidents...).sum()
 		return b.stop()
 	}); err != nil {
 		return err

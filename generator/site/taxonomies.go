@@ -107,13 +107,17 @@ func (b *builder) termLinks(name string, values []string) []render.Link {
 func (b *builder) taxonomyJobs() []job {
 	var jobs []job
 	for _, tx := range b.taxonomies {
-		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, 0})
+		ik := b.keyer("terms").str(tx.Name)
+		for _, term := range tx.Terms {
+			ik = ik.str(term.Name, term.Slug).int(len(term.Items))
+		}
+		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum()})
 		for _, term := range tx.Terms {
 			chunks := paginate(len(term.Items), b.cfg.Paginate)
 			for n, chunk := range chunks {
 				k := b.keyer("term").str(tx.Name, term.Name).int(n, len(chunks), len(term.Items))
 				for _, i := range term.Items[chunk[0]:chunk[1]] {
-					k = k.incident(b.incidents[i].src)
+					k = k.listed(b.incidents[i])
 				}
 				jobs = append(jobs, job{pageDir(pagerURL(tx.TermURL(term), n+1)), tx.Name + " " + term.Name, "term", func() ([]byte, error) {
 					return b.renderTerm(tx, term, n+1, len(chunks), chunk)
@@ -121,7 +125,7 @@ func (b *builder) taxonomyJobs() []job {
 			}
 			fk := b.keyer("termfeed").str(tx.Name, term.Name)
 			for _, i := range term.Items[:min(feedSize, len(term.Items))] {
-				fk = fk.incident(b.incidents[i].src)
+				fk = fk.listed(b.incidents[i])
 			}
 			jobs = append(jobs, job{path: tx.TermURL(term) + "feed.xml", what: tx.Name + " " + term.Name + " feed", key: fk.sum(), make: func() ([]byte, error) {
 				items := make([]*incident, 0, min(feedSize, len(term.Items)))

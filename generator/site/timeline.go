@@ -129,14 +129,18 @@ func total(xs []int) int {
 }
 
 func (b *builder) timelineJobs() []job {
-	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, 0}}
-	for _, y := range b.timeline {
-		k := b.keyer("year").int(y.Year)
-		for _, it := range b.incidents {
-			if it.src.Date.Year() == y.Year {
-				k = k.incident(it.src)
-			}
+	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, b.keyer("timeline").u64(b.allListed).sum()}}
+	years := map[int]keyer{}
+	for _, it := range b.incidents {
+		y := it.src.Date.Year()
+		k, ok := years[y]
+		if !ok {
+			k = b.keyer("year").int(y)
 		}
+		years[y] = k.listed(it)
+	}
+	for _, y := range b.timeline {
+		k := years[y.Year]
 		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum()})
 	}
 	return jobs
