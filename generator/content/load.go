@@ -80,6 +80,28 @@ func (c *Cache) Invalidate(path string) {
 	}
 }
 
+// Incident returns the cached incident at path and its diagnostics.
+func (c *Cache) Incident(path string) (*Incident, diag.List, bool) {
+	r, ok := c.files[path]
+	if !ok || r.incident == nil {
+		return nil, nil, false
+	}
+	return r.incident, r.diags, true
+}
+
+// Redecode reads and decodes the incident file at path again, without
+// storing it; Store keeps it. Together they let a caller try one changed
+// file before deciding whether a whole Load is needed.
+func (c *Cache) Redecode(fsys fs.FS, path string) (*Incident, diag.List) {
+	r := decodeFile(fsys, job{path, kindIncident}, c.loc)
+	return r.incident, r.diags
+}
+
+// Store puts a decoded incident in the cache under its Source.
+func (c *Cache) Store(in *Incident, diags diag.List) {
+	c.files[in.Source] = result{incident: in, diags: diags}
+}
+
 // Load is the package Load, reusing the decoded files the cache holds. A
 // different loc empties the cache first.
 func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {

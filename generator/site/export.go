@@ -130,50 +130,13 @@ func orEmpty(s []string) []string {
 // incident's record is encoded once per build (and, in a Session, reused
 // while the incident and its related incidents are unchanged).
 func (b *builder) exportJobs() []job {
-	recs := make([]exportRecord, len(b.incidents))
-	site, err := json.Marshal(b.exportSite())
-	if err != nil {
-		return []job{{path: "incidents.json", what: "JSON export", make: func() ([]byte, error) { return nil, err }}}
-	}
-	head := fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)
-	for i, it := range b.incidents {
-		k := b.keyer("json").incident(it.src)
-		for _, r := range it.related {
-			k = k.str(r.src.ID)
-		}
-		recs[i].key = k.sum()
-		recs[i].it = it
-		b.sess.useRecord(recs[i].key)
-	}
-	record := func(i int) ([]byte, error) {
-		r := &recs[i]
-		r.once.Do(func() {
-			r.data, r.err = b.sess.exportRecord(r.key, func() ([]byte, error) { return json.Marshal(b.exportOf(r.it)) })
-		})
-		return r.data, r.err
-	}
-	all := func() (map[string][]byte, error) {
-		var buf bytes.Buffer
-		fmt.Fprintf(&buf, `%s,"count":%d,"incidents":[`, head, len(b.incidents))
-		for i := range recs {
-			data, err := record(i)
-			if err != nil {
-				return nil, err
-			}
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(data)
-		}
-		buf.WriteString("]}\n")
-		return map[string][]byte{"incidents.json": buf.Bytes()}, nil
-	}
+	e := b.newExporter()
 	whole := func() ([]byte, error) {
-		files, err := all()
+		files, err := e.all()
 		return files["incidents.json"], err
 	}
 	if b.sess != nil {
-		files, later, err := b.sess.lateFiles("export", b.keyer("export").incidents(b.incidents).sum(), all)
+		files, later, err := b.sess.lateFiles("export", b.keyer("export").incidents(b.incidents).sum(), e.all)
 		if later != nil {
 			b.res.deferred = append(b.res.deferred, later)
 		}
@@ -181,15 +144,79 @@ func (b *builder) exportJobs() []job {
 	}
 	jobs := []job{{path: "incidents.json", what: "JSON export", make: whole}}
 	for i, it := range b.incidents {
-		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: recs[i].key, make: func() ([]byte, error) {
-			data, err := record(i)
-			if err != nil {
-				return nil, err
-			}
-			return []byte(head + `,"incident":` + string(data) + "}\n"), nil
-		}})
+		jobs = append(jobs, job{path: it.url + "index.json", what: it.src.Source + " (JSON)", key: e.recs[i].key, make: func() ([]byte, error) { return e.one(i) }})
 	}
 	return jobs
+}
+
+// exporter is one build's export: every incident's record, encoded once
+// (and in a Session reused while the incident and the ids of its related
+// incidents are unchanged), and the files made of them.
+type exporter struct {
+	b    *builder
+	head string // `{"schema":…,"version":…,"site":{…}`
+	err  error
+	recs []exportRecord
+}
+
+// newExporter prepares the records' keys; call it on the build's main
+// goroutine. Its methods are safe for concurrent use.
+func (b *builder) newExporter() *exporter {
+	e := &exporter{b: b, recs: make([]exportRecord, len(b.incidents))}
+	site, err := json.Marshal(b.exportSite())
+	e.err = err
+	e.head = fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)
+	for i, it := range b.incidents {
+		k := b.keyer("json").incident(it.src)
+		for _, r := range it.related {
+			k = k.str(r.src.ID)
+		}
+		e.recs[i].key = k.sum()
+		e.recs[i].it = it
+		b.sess.useRecord(e.recs[i].key)
+	}
+	return e
+}
+
+func (e *exporter) record(i int) ([]byte, error) {
+	r := &e.recs[i]
+	r.once.Do(func() {
+		r.data, r.err = e.b.sess.exportRecord(r.key, func() ([]byte, error) { return json.Marshal(e.b.exportOf(r.it)) })
+	})
+	return r.data, r.err
+}
+
+// one is the JSON file of incident i.
+func (e *exporter) one(i int) ([]byte, error) {
+	data, err := e.record(i)
+	if err == nil {
+		err = e.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []byte(e.head + `,"incident":` + string(data) + "}\n"), nil
+}
+
+// all is /incidents.json.
+func (e *exporter) all() (map[string][]byte, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `%s,"count":%d,"incidents":[`, e.head, len(e.recs))
+	for i := range e.recs {
+		data, err := e.record(i)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(data)
+	}
+	buf.WriteString("]}\n")
+	return map[string][]byte{"incidents.json": buf.Bytes()}, nil
 }
 
 type exportRecord struct {

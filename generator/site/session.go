@@ -44,6 +44,8 @@ type Session struct {
 	slugMu   sync.RWMutex
 	slugs    map[string]string // memo of content.Slugify
 	builds   int               // successful builds so far
+	built    *builder          // the builder of the build under way
+	last     *builder          // the builder of the last build, when it succeeded; nil after a failure
 	late     map[string]lateGroup
 	nextLate map[string]lateGroup
 }
@@ -199,6 +201,9 @@ func NewSession(opts Options) *Session {
 // below it; nil or "" means everything). On failure the previous output
 // stays the last good one and the error lists every problem.
 func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) {
+	if u, ok := s.fast(ctx, changed); ok {
+		return u, nil
+	}
 	if changed == nil {
 		changed = []string{""}
 	}
@@ -213,6 +218,7 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	opts.Out = mem
 	res, err := build(ctx, opts, s)
 	if err != nil {
+		s.last = nil // the sources as they are now do not build: no shortcuts from here
 		return &Update{Result: res}, err
 	}
 	files := make(map[string][]byte, mem.Len())
@@ -224,20 +230,8 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 	u.Edited = s.edited(changed, res)
 	s.builds++
 	u.Gen = s.builds
-	if ds := res.deferred; len(ds) > 0 {
-		gen := s.builds
-		u.Deferred = func() (*Later, error) {
-			l := &Later{gen: gen}
-			for _, d := range ds {
-				files, err := d.build()
-				if err != nil {
-					return nil, err
-				}
-				l.groups = append(l.groups, doneGroup{d.group, d.key, files})
-			}
-			return l, nil
-		}
-	}
+	u.Deferred = deferredRun(s.builds, res.deferred)
+	s.last = s.built
 	s.out = files
 	s.keys = s.nextKeys
 	s.recMu.Lock()
@@ -251,6 +245,24 @@ func (s *Session) Build(ctx context.Context, changed []string) (*Update, error) 
 		s.late[g] = lg
 	}
 	return u, nil
+}
+
+// deferredRun is Update.Deferred for the late work of build gen.
+func deferredRun(gen int, ds []*deferred) func() (*Later, error) {
+	if len(ds) == 0 {
+		return nil
+	}
+	return func() (*Later, error) {
+		l := &Later{gen: gen}
+		for _, d := range ds {
+			files, err := d.build()
+			if err != nil {
+				return nil, err
+			}
+			l.groups = append(l.groups, doneGroup{d.group, d.key, files})
+		}
+		return l, nil
+	}
 }
 
 // edited maps changed source files to the URLs of their pages.

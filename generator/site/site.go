@@ -73,7 +73,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	start := time.Now()
-	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}}
+	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}}
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
@@ -81,6 +81,9 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 		b.opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	err := b.run(ctx)
+	if sess != nil {
+		sess.built = b
+	}
 	b.res.Diagnostics.Sort()
 	b.res.Duration = time.Since(start)
 	if err != nil {
@@ -115,6 +118,11 @@ type builder struct {
 	siteKey       uint64        // digest of what every page depends on (Session builds)
 	allListed     uint64        // digest of every incident's listing fields
 
+	claims *claims // output paths written so far
+}
+
+// claims records which output path each producer wrote.
+type claims struct {
 	mu      sync.Mutex
 	written map[string]string // output path -> what produced it
 }
@@ -254,15 +262,13 @@ func (b *builder) forEach(ctx context.Context, n int, fn func(i int)) {
 // claim records that path is produced by what; two producers of one path
 // are an error naming both.
 func (b *builder) claim(p, what string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.written == nil {
-		b.written = map[string]string{}
-	}
-	if prev, ok := b.written[p]; ok {
+	c := b.claims
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.written[p]; ok {
 		return fmt.Errorf("%s and %s both produce %s; rename one (slug, alias or static file)", prev, what, p)
 	}
-	b.written[p] = what
+	c.written[p] = what
 	return nil
 }
 
