@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -27,9 +28,10 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	}
 	start := time.Now()
 	type edit struct {
-		i      int
-		in     *content.Incident
-		parsed *incident // parse products only, as cached
+		i       int
+		in      *content.Incident
+		parsed  *incident // parse products only, as cached
+		listing bool      // the title or summary changed: listings show it
 	}
 	var edits []edit
 	for _, p := range changed {
@@ -45,14 +47,21 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 			return nil, false
 		}
 		in, d := s.content.Redecode(b.opts.Source, p)
-		if in == nil || len(d) > 0 || !sameShape(old, in) {
+		if in == nil || len(d) > 0 {
 			return nil, false
+		}
+		listing := false
+		if !sameShape(old, in) {
+			if !sameListingShape(old, in) {
+				return nil, false
+			}
+			listing = true
 		}
 		parsed, d := b.parseIncident(in)
 		if len(d) > 0 {
 			return nil, false
 		}
-		edits = append(edits, edit{slices.Index(b.incidents, it), in, parsed})
+		edits = append(edits, edit{slices.Index(b.incidents, it), in, parsed, listing})
 	}
 	if ctx.Err() != nil {
 		return nil, false
@@ -67,12 +76,30 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	res := *b.res
 	res.deferred, res.Stages = nil, nil
 	nb.res = &res
+	listed := false
 	for _, e := range edits {
 		old := b.incidents[e.i]
 		it := *e.parsed
 		it.card, it.related, it.listing = old.card, old.related, old.listing
+		if e.listing {
+			it.card = nb.card(&it)
+			it.listing = nb.listingDigest(&it)
+			listed = true
+		}
 		nb.incidents[e.i] = &it
 		nb.byID[it.src.ID] = &it
+	}
+	// Outputs that show a changed card, beyond the incidents' own pages.
+	more := map[string]func() ([]byte, error){}
+	if listed {
+		more = nb.relist(b, func(i int) bool {
+			for _, e := range edits {
+				if e.listing && e.i == i {
+					return true
+				}
+			}
+			return false
+		})
 	}
 
 	files := maps.Clone(s.out)
@@ -98,6 +125,17 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 		keys[pageDir(it.url)] = nb.keyer("incident").incident(it.src).listed(it.related...).sum()
 		keys[it.url+"index.json"] = exp.recs[e.i].key
 		u.Edited = append(u.Edited, it.url)
+	}
+	for p, make := range more {
+		out, err := make()
+		if err != nil {
+			return nil, false
+		}
+		if !bytes.Equal(files[p], out) {
+			u.Changed = append(u.Changed, p)
+		}
+		files[p] = out
+		delete(s.keys, p) // rendered outside the job keys: the next full build renders it again
 	}
 	slices.Sort(u.Changed)
 
@@ -129,6 +167,106 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	res.Duration = time.Since(start)
 	res.Stages = []Stage{{"fast", res.Duration}}
 	return u, true
+}
+
+// sameListingShape reports whether two versions of an incident differ only
+// in its own page's fields and in the title and summary that listings show.
+func sameListingShape(a, b *content.Incident) bool {
+	ca, cb := *a, *b
+	ca.Title, ca.Summary = cb.Title, cb.Summary
+	return sameShape(&ca, &cb)
+}
+
+// relist points nb at the edited incidents' new cards everywhere (related
+// lists, the timeline) and returns the outputs that show those cards: the
+// home, list, term and year pages and feeds they appear on, the timeline,
+// the 404 page and the pages listing them as related. old is the previous
+// build, whose incidents the related lists still point at.
+func (nb *builder) relist(old *builder, edited func(i int) bool) map[string]func() ([]byte, error) {
+	out := map[string]func() ([]byte, error){}
+	// By id: related lists may still point at an incident's value from
+	// before an earlier body-only edit (same card, other body).
+	replaced := map[string]*incident{}
+	for i := range old.incidents {
+		if edited(i) {
+			replaced[nb.incidents[i].src.ID] = nb.incidents[i]
+		}
+	}
+	for j := range nb.incidents {
+		var cp *incident // a copy with its own related list; the old builder stays as it was
+		for k, r := range nb.incidents[j].related {
+			n, ok := replaced[r.src.ID]
+			if !ok {
+				continue
+			}
+			if cp == nil {
+				c := *nb.incidents[j]
+				c.related = slices.Clone(c.related)
+				cp = &c
+				nb.incidents[j], nb.byID[c.src.ID] = cp, cp
+			}
+			cp.related[k] = n
+		}
+		if cp != nil {
+			out[pageDir(cp.url)] = func() ([]byte, error) { return nb.renderIncident(cp) }
+		}
+	}
+	nb.timeline = nb.years(true)
+	nb.allListed = nb.keyer("all").listed(nb.incidents...).sum()
+	per := nb.cfg.Paginate
+	chunks := paginate(len(nb.incidents), per)
+	for i := range nb.incidents {
+		if !edited(i) {
+			continue
+		}
+		if i < nb.cfg.HomeCount {
+			out["index.html"] = nb.renderHome
+		}
+		if i < feedSize {
+			out["feed.xml"] = nb.siteFeed
+		}
+		if i < 5 {
+			out["404.html"] = nb.render404
+		}
+		n := i / max(per, 1)
+		if per <= 0 {
+			n = 0
+		}
+		chunk := chunks[n]
+		out[pageDir(pagerURL("incidents/", n+1))] = func() ([]byte, error) { return nb.renderList(n+1, len(chunks), chunk) }
+		year := nb.incidents[i].src.Date.Year()
+		out[pageDir(fmt.Sprintf("timeline/%d/", year))] = func() ([]byte, error) { return nb.renderYear(year) }
+		if len(nb.incidents) <= timelineFull {
+			out[pageDir("timeline/")] = nb.renderTimeline
+		}
+		for _, tx := range nb.taxonomies {
+			for _, term := range tx.Terms {
+				p, found := slices.BinarySearch(term.Items, i)
+				if !found {
+					continue
+				}
+				tchunks := paginate(len(term.Items), per)
+				tn := p / max(per, 1)
+				if per <= 0 {
+					tn = 0
+				}
+				tchunk := tchunks[tn]
+				out[pageDir(pagerURL(tx.TermURL(term), tn+1))] = func() ([]byte, error) {
+					return nb.renderTerm(tx, term, tn+1, len(tchunks), tchunk)
+				}
+				if p < feedSize {
+					out[tx.TermURL(term)+"feed.xml"] = func() ([]byte, error) {
+						items := make([]*incident, 0, feedSize)
+						for _, k := range term.Items[:min(feedSize, len(term.Items))] {
+							items = append(items, nb.incidents[k])
+						}
+						return nb.feed(fmt.Sprintf("%s: %s", nb.cfg.Title, term.Name), "", tx.TermURL(term), items)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // sameShape reports whether two versions of an incident differ only in

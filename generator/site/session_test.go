@@ -56,7 +56,16 @@ func (k *kb) step() (changed []string, what string) {
 	r := k.rng
 	paths := k.incidentPaths()
 	pick := func() string { return paths[r.Intn(len(paths))] }
-	switch op := r.Intn(12); {
+	switch op := r.Intn(14); {
+	case op >= 12 && len(paths) > 0: // title or summary edit: listings change, nothing else
+		p := pick()
+		old := string(k.fs[p].Data)
+		if op == 12 {
+			k.put(p, strings.Replace(old, "title: Incident", fmt.Sprintf("title: Renamed %d", r.Intn(1000)), 1))
+		} else {
+			k.put(p, strings.Replace(old, "summary: ", fmt.Sprintf("summary: Rev %d ", r.Intn(1000)), 1))
+		}
+		return []string{p}, "title edit " + p
 	case op >= 10 && len(paths) > 0: // body-only or FAQ-only edit: listings stay the same
 		p := pick()
 		old := string(k.fs[p].Data)
