@@ -43,6 +43,7 @@ var reservedIDs = []string{"main", "faq", "sources", "timeline", "related", "sit
 // each incident's FAQ, in parallel, collecting diagnostics in file order.
 func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.sess.prepare(b, corpus)
+	b.guard = b.newLeakGuard(corpus)
 	var ins []*content.Incident
 	for _, in := range corpus.Incidents {
 		if b.include(in.Draft, in.Visibility) {

@@ -119,6 +119,7 @@ type builder struct {
 	allListed     uint64        // digest of every incident's listing fields
 
 	claims *claims // output paths written so far
+	guard  *leakGuard
 }
 
 // claims records which output path each producer wrote.
@@ -201,6 +202,20 @@ func (b *builder) run(ctx context.Context) error {
 }
 
 func (b *builder) applyOverrides(cfg *config.Config) error {
+	// The profile's settings come first; --base-url wins over both.
+	if p, ok := cfg.Profiles[b.opts.Profile]; ok {
+		if p.Title != "" {
+			cfg.Title = p.Title
+		}
+		if p.BaseURL != "" {
+			base, err := url.Parse(cfg.BaseURL)
+			ref, err2 := url.Parse(p.BaseURL)
+			if err != nil || err2 != nil {
+				return fmt.Errorf("profiles.%s.base_url %q is not a URL", b.opts.Profile, p.BaseURL)
+			}
+			cfg.BaseURL = base.ResolveReference(ref).String()
+		}
+	}
 	if b.opts.BaseURL != "" {
 		u, err := url.Parse(b.opts.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -275,6 +290,9 @@ func (b *builder) claim(p, what string) error {
 // write claims the path and writes the file.
 func (b *builder) write(p, what string, data []byte) error {
 	if err := b.claim(p, what); err != nil {
+		return err
+	}
+	if err := b.guard.check(p, data); err != nil {
 		return err
 	}
 	return b.opts.Out.WriteFile(p, data)

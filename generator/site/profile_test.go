@@ -1,0 +1,98 @@
+package site_test
+
+import (
+	"strings"
+	"testing"
+
+	"casefile/generator/internal/sitetest"
+	"casefile/generator/site"
+)
+
+// canaryKB has internal material of every kind, each carrying a canary word
+// that must appear in no file of a public build.
+const canaryKB = `
+-- casefile.yaml --
+title: KB
+base_url: https://kb.example.org/
+profiles:
+  internal:
+    title: KB (internal)
+-- content/incidents/public.md --
+---
+title: Public incident
+date: 2024-01-02
+summary: Everyone may read this.
+keywords: [shared]
+related: [secret]
+internal_notes: |
+  Call zebracanary on the bridge line, the on-call number is in the vault.
+---
+Public body text.
+
+::: internal
+The firewall exception for quokkacanary hosts expires at the end of the quarter.
+:::
+
+More public text.
+-- content/incidents/secret.md --
+---
+title: Secret yakcanary breach of the payroll vendor
+date: 2024-02-03
+summary: Only staff may read about the yakcanary payroll breach.
+keywords: [shared, yakcanaryonly]
+actors: [Yakcanary Group]
+visibility: internal
+---
+The yakcanary attacker used the vendor's support portal for three weeks.
+`
+
+var canaries = []string{"zebracanary", "quokkacanary", "yakcanary", "Yakcanary"}
+
+func TestPublicBuildLeavesInternalOut(t *testing.T) {
+	b := sitetest.Build(t, canaryKB)
+	for _, p := range b.Out.Paths() {
+		data := b.File(p)
+		for _, c := range canaries {
+			if strings.Contains(strings.ToLower(data), strings.ToLower(c)) {
+				t.Errorf("%s contains the canary %q", p, c)
+			}
+		}
+	}
+	b.AssertNoFile("incidents/secret/index.html")
+	b.AssertNoFile("keywords/yakcanaryonly/index.html")
+	b.AssertNoFile("actors/yakcanary-group/index.html")
+	// Counts only count what is published.
+	b.AssertFile("keywords/index.html", `data-count="1"`)
+	b.AssertNotInFile("keywords/index.html", `data-count="2"`)
+	b.AssertFile("incidents.json", `"count":1`)
+	b.AssertFile("incidents/public/index.html", "Public body text.", "More public text.")
+}
+
+func TestInternalBuildHasEverything(t *testing.T) {
+	b := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, canaryKB)
+	b.AssertFile("incidents/secret/index.html", "Secret yakcanary breach")
+	b.AssertFile("incidents/public/index.html", "zebracanary", `class="internal-banner"`, `<meta name="robots" content="noindex, nofollow">`)
+	b.AssertFile("robots.txt", "Disallow: /")
+	b.AssertFile("index.html", "<title>KB (internal)</title>")
+	// Relative links that open from disk.
+	b.AssertFile("incidents/public/index.html", `href="../../css/main.css"`, `href="../../index.html"`)
+	b.AssertNotInFile("incidents/public/index.html", `href="/`)
+}
+
+func TestLeakGuardFailsTheBuild(t *testing.T) {
+	// A template that prints internal notes in a public build.
+	b := sitetest.BuildErr(t, canaryKB+`
+-- templates/partials/footer.html --
+<footer>Call zebracanary on the bridge line, the on-call number is in the vault</footer>
+`)
+	b.AssertDiag("leak guard", "contains internal text from content/incidents/public.md (internal_notes)")
+	// The internal title of an incident copied into a public page.
+	c := sitetest.BuildErr(t, canaryKB+`
+-- content/about.md --
+---
+title: About
+---
+Secret yakcanary breach of the payroll vendor
+`)
+	c.AssertDiag("leak guard", "about/index.html", "content/incidents/secret.md (internal incident)")
+}
