@@ -96,3 +96,17 @@ Secret yakcanary breach of the payroll vendor
 `)
 	c.AssertDiag("leak guard", "about/index.html", "content/incidents/secret.md (internal incident)")
 }
+
+func TestWikiExport(t *testing.T) {
+	b := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, canaryKB)
+	page := b.File("wiki/public.md")
+	for _, want := range []string{"---\ntitle: Public incident\n", "visibility: public", "html: ../incidents/public/index.html",
+		"# Public incident", "Public body text.", "## Internal notes", "zebracanary", "## Related incidents\n\n- [Secret yakcanary breach of the payroll vendor](secret.md)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("wiki/public.md lacks %q:\n%s", want, page)
+		}
+	}
+	b.AssertFile("wiki/index.md", "[Public incident](public.md)", "[Secret yakcanary breach of the payroll vendor](secret.md)")
+	pub := sitetest.Build(t, strings.Replace(canaryKB, "related: [secret]\n", "", 1))
+	pub.AssertNoFile("wiki/index.md")
+}

@@ -90,6 +90,7 @@ func (b *builder) jobs() []job {
 	jobs = append(jobs, b.timelineJobs()...)
 	jobs = append(jobs, b.exportJobs()...)
 	jobs = append(jobs, b.searchJobs()...)
+	jobs = append(jobs, b.wikiJobs()...)
 	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum()})
 	sm := all.str("sitemap")
 	for _, pg := range b.pages {
