@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"casefile"
+	"casefile/generator/config"
 	"casefile/generator/diag"
 	"casefile/generator/output"
 	"casefile/generator/site"
@@ -40,6 +41,7 @@ Flags:
       --profile NAME    public (default) or internal
       --base-url URL    override base_url from the config
       --drafts          include drafts
+      --archive FILE    build: write the site as one zip archive (for an intranet host)
       --bind ADDR       serve: address to listen on (default 127.0.0.1)
       --port N          serve: port (default 1313)
       --navigate        serve: send the browser to the incident just edited
@@ -56,6 +58,7 @@ func main() {
 
 type flags struct {
 	source, out, profile, baseURL string
+	archive                       string // build: write a zip archive instead of a folder
 	drafts, quiet, verbose        bool
 }
 
@@ -98,11 +101,16 @@ func parse(name string, args []string, stderr io.Writer) (*flags, error) {
 	for _, n := range []string{"o", "out"} {
 		fs.StringVar(&f.out, n, "", "output folder")
 	}
+	fs.StringVar(&f.archive, "archive", "", "write the site as one zip archive")
 	if err := parseArgs(fs, args); err != nil {
 		return nil, err
 	}
 	if f.out == "" {
 		f.out = filepath.Join(f.source, "public")
+		// A profile may name its own output folder in the config.
+		if cfg, _ := config.Load(os.DirFS(f.source)); cfg.Profiles[f.profile].Output != "" {
+			f.out = filepath.Join(f.source, filepath.FromSlash(cfg.Profiles[f.profile].Output))
+		}
 	}
 	return f, nil
 }
@@ -142,6 +150,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return 2
 	}
+	if f.archive != "" {
+		return buildArchive(ctx, f, stdout, stderr)
+	}
 	if err := output.CheckDest(f.source, f.out); err != nil {
 		fmt.Fprintln(stderr, "casefile:", err)
 		return 1
@@ -165,6 +176,31 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if !f.quiet {
 		fmt.Fprintln(stdout, summary(res, f.out))
+	}
+	return 0
+}
+
+// buildArchive builds into memory and writes one zip archive, for upload to
+// an intranet host; nothing else is written.
+func buildArchive(ctx context.Context, f *flags, stdout, stderr io.Writer) int {
+	mem := output.NewMemory()
+	res, err := site.Build(ctx, options(f, mem))
+	report(stderr, f, res)
+	if err != nil {
+		printErr(stderr, err)
+		fmt.Fprintf(stderr, "casefile: build failed; no archive written\n")
+		return 1
+	}
+	files := make(map[string][]byte, mem.Len())
+	for _, p := range mem.Paths() {
+		files[p], _ = mem.Get(p)
+	}
+	if err := output.ZipFile(f.archive, files); err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
+	if !f.quiet {
+		fmt.Fprintln(stdout, summary(res, f.archive))
 	}
 	return 0
 }

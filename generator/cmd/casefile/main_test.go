@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -119,5 +120,40 @@ func TestUsageAndVersion(t *testing.T) {
 	}
 	if code, o, _ := runCLI("version"); code != 0 || !strings.HasPrefix(o, "casefile ") {
 		t.Errorf("version: %d %q", code, o)
+	}
+}
+
+func TestArchiveAndProfileOutput(t *testing.T) {
+	src := kb(t, map[string]string{
+		"content/incidents/good.md": goodIncident,
+		"casefile.yaml":             "title: KB\nprofiles:\n  internal:\n    output: wiki-export\n",
+	})
+	zipPath := filepath.Join(t.TempDir(), "site.zip")
+	if code, _, e := runCLI("build", "-s", src, "--profile", "internal", "--archive", zipPath); code != 0 {
+		t.Fatalf("archive build: %s", e)
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	for _, want := range []string{"index.html", "incidents/good/index.html", "wiki/good.md", "search/manifest.js"} {
+		if !names[want] {
+			t.Errorf("archive lacks %s", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(src, "public")); !os.IsNotExist(err) {
+		t.Errorf("--archive also wrote public/")
+	}
+	// Without -o, the internal profile builds into its configured folder.
+	if code, _, e := runCLI("build", "-s", src, "--profile", "internal"); code != 0 {
+		t.Fatalf("internal build: %s", e)
+	}
+	if _, err := os.Stat(filepath.Join(src, "wiki-export", "index.html")); err != nil {
+		t.Errorf("internal profile did not build into its output folder: %v", err)
 	}
 }
