@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"casefile/generator/internal/linkcheck"
 	"casefile/generator/internal/sitetest"
 	"casefile/generator/site"
 )
@@ -109,4 +110,32 @@ func TestWikiExport(t *testing.T) {
 	b.AssertFile("wiki/index.md", "[Public incident](public.md)", "[Secret yakcanary breach of the payroll vendor](secret.md)")
 	pub := sitetest.Build(t, strings.Replace(canaryKB, "related: [secret]\n", "", 1))
 	pub.AssertNoFile("wiki/index.md")
+}
+
+func files(b *sitetest.Built) map[string][]byte {
+	m := map[string][]byte{}
+	for _, p := range b.Out.Paths() {
+		m[p] = []byte(b.File(p))
+	}
+	return m
+}
+
+// TestInternalExportLinksResolve resolves every href and src of the internal
+// export against the output tree as a browser opening it from disk would.
+func TestInternalExportLinksResolve(t *testing.T) {
+	b := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, canaryKB+facetsArchive[1:]+oneIncident[strings.Index(oneIncident, "-- content/"):])
+	for _, p := range linkcheck.Check(files(b), linkcheck.Options{Relative: true, BaseURL: "https://kb.example.org/"}) {
+		t.Errorf("%s", p)
+	}
+}
+
+// TestSubPathSite builds a public site for https://kb.example.org/wiki/kb/
+// and resolves every link as a server at that sub-path would.
+func TestSubPathSite(t *testing.T) {
+	src := strings.Replace(canaryKB, "base_url: https://kb.example.org/", "base_url: https://kb.example.org/wiki/kb/", 1)
+	b := sitetest.Build(t, src+facetsArchive[1:])
+	for _, p := range linkcheck.Check(files(b), linkcheck.Options{BaseURL: "https://kb.example.org/wiki/kb/"}) {
+		t.Errorf("%s", p)
+	}
+	b.AssertFile("incidents/public/index.html", `href="/wiki/kb/css/main.css"`, `<link rel="canonical" href="https://kb.example.org/wiki/kb/incidents/public/">`)
 }
