@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -118,4 +120,71 @@ func checkLinks(t *testing.T, doc []byte) {
 			t.Fatalf("attribute %q has scheme %q:\n%s", v, s, doc)
 		}
 	}
+}
+
+// FuzzInternalBlock renders arbitrary markdown in both profiles and checks
+// that they agree on the internal blocks, that the blocks lie inside the
+// document, and that in the public profile no block's text (8 characters or
+// more, with a letter) appears in the HTML, unless that text is also written
+// outside every internal block.
+func FuzzInternalBlock(f *testing.F) {
+	for _, s := range []string{
+		"::: internal\nsecret words here\n:::\n",
+		"a\n::: internal\n## Secret heading\n:::\n## FAQ\n### Q\n::: internal\nhidden answer\n:::\n",
+		"::: internal\n[x]: http://secret.example\n[^n]: secret footnote\n:::\n[x] and [^n]\n",
+		"- a\n  ::: internal\n  secret item\n  :::\n> ::: internal\n> quoted secret\nlazy line\n",
+		"::: internal\n```\n:::\n```\n::: note\ninner secret\n:::\nstill secret\n:::\nafter\n",
+		"::: internal\nunclosed secret\n\n# heading\n",
+		":::internal\n::: internal\nnested secret\n:::\nouter secret\n:::\n",
+		"::: note\nvisible\n:::\n",
+		"::: INTERNAL\t\r\nsecret crlf\r\n:::\r\n",
+		"\t::: internal\nx\n:::\n",
+		"<div>\n::: internal\nin html block\n:::\n</div>\n",
+	} {
+		f.Add([]byte(s))
+	}
+	public := New(Options{})
+	internal := New(Options{Internal: true})
+	f.Fuzz(func(t *testing.T, src []byte) {
+		pub, err := public.Render(src)
+		if err != nil {
+			t.Fatalf("Render: %v", err)
+		}
+		in, err := internal.Render(src)
+		if err != nil {
+			t.Fatalf("Render (internal): %v", err)
+		}
+		if !reflect.DeepEqual(pub.Internal, in.Internal) {
+			t.Fatalf("profiles disagree on internal blocks:\npublic   %+v\ninternal %+v", pub.Internal, in.Internal)
+		}
+		lines := bytes.Count(src, []byte("\n")) + 1
+		srcLines := strings.SplitAfter(string(src), "\n")
+		outside := make([]bool, len(srcLines)) // line i+1 is outside every block
+		for i := range outside {
+			outside[i] = true
+		}
+		for _, b := range pub.Internal {
+			if b.Line < 1 || b.EndLine < b.Line || b.EndLine > lines {
+				t.Fatalf("block %+v outside 1..%d", b, lines)
+			}
+			for l := b.Line; l <= b.EndLine; l++ {
+				outside[l-1] = false
+			}
+		}
+		var rest strings.Builder
+		for i, l := range srcLines {
+			if outside[i] {
+				rest.WriteString(l)
+			}
+		}
+		restText := strings.Join(strings.Fields(rest.String()), " ")
+		for _, b := range pub.Internal {
+			if len(b.Text) < 8 || !strings.ContainsFunc(b.Text, unicode.IsLetter) {
+				continue
+			}
+			if bytes.Contains(pub.HTML, []byte(b.Text)) && !strings.Contains(restText, b.Text) {
+				t.Fatalf("internal text %q in public HTML:\n%s", b.Text, pub.HTML)
+			}
+		}
+	})
 }

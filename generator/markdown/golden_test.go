@@ -14,7 +14,8 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.html from the
 
 // TestGolden renders every testdata/golden/*.md and compares the body HTML
 // plus a dump of the extracted FAQ with the .html file next to it. A name
-// ending in ".unsafe.md" is rendered with UnsafeHTML. Regenerate with
+// ending in ".unsafe.md" is rendered with UnsafeHTML, one ending in
+// ".internal.md" with Internal (the internal profile). Regenerate with
 //
 //	go test ./generator/markdown -update
 func TestGolden(t *testing.T) {
@@ -27,6 +28,7 @@ func TestGolden(t *testing.T) {
 	}
 	safe := New(Options{})
 	unsafe := New(Options{UnsafeHTML: true})
+	internal := New(Options{Internal: true})
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".md")
 		t.Run(name, func(t *testing.T) {
@@ -35,8 +37,11 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := safe
-			if strings.HasSuffix(name, ".unsafe") {
+			switch {
+			case strings.HasSuffix(name, ".unsafe"):
 				r = unsafe
+			case strings.HasSuffix(name, ".internal"):
+				r = internal
 			}
 			res, err := r.Render(src)
 			if err != nil {
@@ -72,6 +77,12 @@ func goldenDump(res Result) []byte {
 		fmt.Fprintf(&b, "<!-- ===== blocked links -->\n")
 		for _, l := range res.BlockedLinks {
 			fmt.Fprintf(&b, "<!-- line %d %q -->\n", l.Line, l.Dest)
+		}
+	}
+	if len(res.Internal) > 0 {
+		fmt.Fprintf(&b, "<!-- ===== internal blocks -->\n")
+		for _, ib := range res.Internal {
+			fmt.Fprintf(&b, "<!-- lines %d-%d unclosed=%v %q -->\n", ib.Line, ib.EndLine, ib.Unclosed, ib.Text)
 		}
 	}
 	if !res.HasFAQSection {

@@ -15,6 +15,7 @@
 //	safelinks.go       link/image/autolink scheme allow list
 //	text.go            plain text for search
 //	faq.go             FAQ section extraction
+//	internal.go        "::: internal" container blocks (kept or removed per profile)
 package markdown
 
 import (
@@ -40,11 +41,14 @@ import (
 // appends the footnote list. Node renderers with a lower value than
 // goldmark's HTML renderer (1000) replace its functions for the same kinds.
 const (
+	prioInternal   = 900 // before goldmark's footnotes and all of ours: internal blocks are removed first
 	prioSafeLinks  = 1000
 	prioHeadingIDs = 1001
 	prioText       = 1002 // before the FAQ is cut out: Text includes the FAQ
 	prioFAQ        = 1003
 	prioRenderers  = 100
+
+	prioInternalParser = 150 // block parser; goldmark's own run at 100..1000
 )
 
 // Options configure a Renderer.
@@ -52,6 +56,11 @@ type Options struct {
 	UnsafeHTML     bool   // let raw HTML through; default: raw HTML is escaped (shown as text, not dropped)
 	HighlightLight string // chroma style name for light mode, default "github"
 	HighlightDark  string // chroma style name for dark mode, default "github-dark"
+
+	// Internal selects the internal profile: "::: internal" blocks are
+	// rendered as <aside class="internal">. When false (public), they are
+	// left out of everything the Renderer returns except Result.Internal.
+	Internal bool
 }
 
 // Renderer renders markdown documents. It is safe for concurrent use by many
@@ -77,6 +86,7 @@ func New(opts Options) *Renderer {
 			headingIDsExtension{},
 			textExtension{},
 			faqExtension{},
+			internalExtension{keep: opts.Internal},
 			headingAnchorExtension{unsafe: opts.UnsafeHTML},
 			rawHTMLExtension{unsafe: opts.UnsafeHTML},
 			highlightExtension{h: hl},
@@ -124,6 +134,11 @@ type Result struct {
 	// BlockedLinks lists the links, images and autolinks whose scheme was
 	// not allowed and which were neutralised (see SafeURL).
 	BlockedLinks []BlockedLink
+	// Internal lists the outermost "::: internal" blocks in document order,
+	// in both profiles, so that a leak guard can check that no output of a
+	// public build contains their text. In the public profile none of their
+	// content is in HTML, Text, Headings, the FAQ or the footnotes.
+	Internal []InternalBlock
 }
 
 // Render renders a document body and extracts its FAQ section.
@@ -137,8 +152,10 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 		plain    string
 		sections []faqSection
 		blocked  []blockedLink
+		internal []*internalNode
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(internalKey, &internal)
 	pc.Set(textKey, &plain)
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
@@ -153,6 +170,7 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 	}
 	res.Headings = collectHeadings(doc, src, &lines)
 	res.Text = plain
+	res.Internal = r.internalBlocks(src, internal, &lines)
 	for _, b := range blocked {
 		line, _ := lines.position(b.pos)
 		res.BlockedLinks = append(res.BlockedLinks, BlockedLink{Dest: b.dest, Line: line})
@@ -197,18 +215,31 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 
 // RenderFragment renders markdown without FAQ extraction (front-matter FAQ
 // answers, internal notes). Headings still get ids, unique within the
-// fragment only.
-func (r *Renderer) RenderFragment(src []byte) (out []byte, err error) {
+// fragment only. "::: internal" blocks are kept or left out as in Render;
+// RenderFragmentResult also lists them.
+func (r *Renderer) RenderFragment(src []byte) ([]byte, error) {
+	out, _, err := r.RenderFragmentResult(src)
+	return out, err
+}
+
+// RenderFragmentResult is RenderFragment that also returns the fragment's
+// "::: internal" blocks (see Result.Internal).
+func (r *Renderer) RenderFragmentResult(src []byte) (out []byte, internal []InternalBlock, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, panicError(p)
+			out, internal, err = nil, nil, panicError(p)
 		}
 	}()
+	var nodes []*internalNode
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	pc.Set(internalKey, &nodes)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	rb := r.getBuf()
 	defer r.putBuf(rb)
-	return r.renderNode(rb, src, doc)
+	if out, err = r.renderNode(rb, src, doc); err != nil {
+		return nil, nil, err
+	}
+	return out, r.internalBlocks(src, nodes, &lineIndex{src: src}), nil
 }
 
 // Stylesheet returns CSS for highlighted code: the light style, and the dark

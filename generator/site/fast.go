@@ -102,6 +102,16 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 		})
 	}
 
+	// The leak guard of a public build, with the edited incidents' blocks.
+	if nb.guard != nil {
+		g := &leakGuard{needles: slices.Clone(nb.guard.needles)}
+		for _, e := range edits {
+			for _, blk := range e.parsed.internal {
+				g.addBlock(e.in.Source, blk.line, blk.text)
+			}
+		}
+		nb.guard = g
+	}
 	files := maps.Clone(s.out)
 	exp := nb.newExporter()
 	keys := map[string]uint64{}
@@ -117,6 +127,9 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 			return nil, false
 		}
 		for p, out := range map[string][]byte{pageDir(it.url): page, it.url + "index.json": data} {
+			if nb.guard.check(p, out) != nil {
+				return nil, false // the whole pipeline reports it
+			}
 			if !bytes.Equal(files[p], out) {
 				u.Changed = append(u.Changed, p)
 			}
@@ -128,7 +141,7 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	}
 	for p, make := range more {
 		out, err := make()
-		if err != nil {
+		if err != nil || nb.guard.check(p, out) != nil {
 			return nil, false
 		}
 		if !bytes.Equal(files[p], out) {

@@ -24,6 +24,7 @@ type incident struct {
 	toc      []render.Link
 	text     string // plain text of the body, for search
 	notes    template.HTML
+	internal []internalText // `::: internal` blocks, for the leak guard
 	related  []*incident
 	card     *render.Card
 	listing  uint64 // digest of what listings show (Session builds)
@@ -34,6 +35,12 @@ type page struct {
 	src  *content.Page
 	url  string // "<slug>/"
 	html template.HTML
+}
+
+// internalText is the text of one `::: internal` block and where it starts.
+type internalText struct {
+	line int
+	text string
 }
 
 // reservedIDs are element ids the incident template uses itself.
@@ -55,8 +62,13 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.forEach(ctx, len(ins), func(i int) {
 		b.incidents[i], diags[i] = b.sess.parsedIncident(ins[i], b.parseIncident)
 	})
-	for _, d := range diags {
+	for i, d := range diags {
 		b.res.Diagnostics.Append(d)
+		if it := b.incidents[i]; it != nil {
+			for _, blk := range it.internal {
+				b.guard.addBlock(it.src.Source, blk.line, blk.text)
+			}
+		}
 	}
 
 	var ps []*content.Page
@@ -111,6 +123,14 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	it.html = template.HTML(res.HTML)
 	it.faqIntro = template.HTML(res.FAQIntro)
 	it.text = res.Text
+	for _, blk := range res.Internal {
+		line := in.BodyLine + blk.Line - 1
+		it.internal = append(it.internal, internalText{line, blk.Text})
+		if blk.Unclosed {
+			d.Warnf(in.Source, line, 1, "add a line `:::` where the internal part ends",
+				"`::: internal` block is never closed: everything after it is internal")
+		}
+	}
 
 	ids := map[string]bool{}
 	for _, id := range reservedIDs {
@@ -130,7 +150,10 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	}
 	var items []item
 	for _, f := range in.FAQ {
-		html, err := b.md.RenderFragment([]byte(f.Answer))
+		html, blocks, err := b.md.RenderFragmentResult([]byte(f.Answer))
+		for _, blk := range blocks {
+			it.internal = append(it.internal, internalText{f.Line, blk.Text})
+		}
 		if err != nil {
 			d.Errorf(in.Source, f.Line, f.Col, "", "cannot render the answer to %q: %v", f.Question, err)
 			continue

@@ -72,7 +72,8 @@ func TestPublicBuildLeavesInternalOut(t *testing.T) {
 func TestInternalBuildHasEverything(t *testing.T) {
 	b := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, canaryKB)
 	b.AssertFile("incidents/secret/index.html", "Secret yakcanary breach")
-	b.AssertFile("incidents/public/index.html", "zebracanary", `class="internal-banner"`, `<meta name="robots" content="noindex, nofollow">`)
+	b.AssertFile("incidents/public/index.html", "zebracanary", `class="internal-banner"`, `<meta name="robots" content="noindex, nofollow">`,
+		`<aside class="internal" aria-label="Internal">`, "quokkacanary")
 	b.AssertFile("robots.txt", "Disallow: /")
 	b.AssertFile("index.html", "<title>KB (internal)</title>")
 	// Relative links that open from disk.
@@ -87,6 +88,12 @@ func TestLeakGuardFailsTheBuild(t *testing.T) {
 <footer>Call zebracanary on the bridge line, the on-call number is in the vault</footer>
 `)
 	b.AssertDiag("leak guard", "contains internal text from content/incidents/public.md (internal_notes)")
+	// An internal block copied into a public template.
+	blk := sitetest.BuildErr(t, canaryKB+`
+-- templates/partials/footer.html --
+<footer>The firewall exception for quokkacanary hosts expires at the end of the quarter.</footer>
+`)
+	blk.AssertDiag("leak guard", "index.html contains internal text from content/incidents/public.md:12 (::: internal block)")
 	// The internal title of an incident copied into a public page.
 	c := sitetest.BuildErr(t, canaryKB+`
 -- content/about.md --

@@ -176,7 +176,8 @@ func (b *builder) run(ctx context.Context) error {
 		return ErrCanceled
 	}
 	err = b.stage("parse", func() error {
-		b.md = markdown.New(markdown.Options{UnsafeHTML: b.cfg.UnsafeHTML, HighlightLight: b.cfg.HighlightLight, HighlightDark: b.cfg.HighlightDark})
+		b.md = markdown.New(markdown.Options{UnsafeHTML: b.cfg.UnsafeHTML, HighlightLight: b.cfg.HighlightLight, HighlightDark: b.cfg.HighlightDark,
+			Internal: b.opts.Profile == ProfileInternal})
 		tpl, d := render.Load(b.opts.Theme, b.opts.Source)
 		b.res.Diagnostics.Append(d)
 		b.tpl = tpl

@@ -1,0 +1,295 @@
+package markdown
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// htmlTextAndAttrs parses a body fragment and returns all its text and
+// attribute values, entities resolved, joined by spaces.
+func htmlTextAndAttrs(t *testing.T, body []byte) string {
+	t.Helper()
+	nodes, err := html.ParseFragment(bytes.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, top := range nodes {
+		for n := range top.Descendants() {
+			b.WriteString(" ")
+			b.WriteString(n.Data)
+			for _, a := range n.Attr {
+				b.WriteString(" ")
+				b.WriteString(a.Val)
+			}
+		}
+		b.WriteString(" ")
+		b.WriteString(top.Data)
+		for _, a := range top.Attr {
+			b.WriteString(" ")
+			b.WriteString(a.Val)
+		}
+	}
+	return b.String()
+}
+
+const internalDoc = `# Incident
+
+Public text links the [runbook] and a note[^n].
+
+::: internal
+## Secret heading
+
+Contact zebra-quokka on +1 555 0100.
+
+[runbook]: https://secret-wiki.example/runbook
+[^n]: Footnote secret-indicator-42.
+:::
+
+Public after.
+`
+
+func TestInternalPublicRemovesBlock(t *testing.T) {
+	res, err := New(Options{}).Render([]byte(internalDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := htmlTextAndAttrs(t, res.HTML)
+	for _, secret := range []string{"zebra-quokka", "Secret heading", "secret-heading", "secret-wiki", "secret-indicator-42", "Internal"} {
+		if strings.Contains(all, secret) || strings.Contains(string(res.HTML), secret) {
+			t.Errorf("HTML contains %q:\n%s", secret, res.HTML)
+		}
+		if strings.Contains(res.Text, secret) {
+			t.Errorf("Text contains %q: %s", secret, res.Text)
+		}
+	}
+	for _, want := range []string{"Public text", "Public after."} {
+		if !strings.Contains(all, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, res.HTML)
+		}
+	}
+	// The link reference and footnote defined inside the block do not
+	// resolve in public: the references stay literal text.
+	if !strings.Contains(string(res.HTML), "[runbook]") || !strings.Contains(string(res.HTML), "[^n]") {
+		t.Errorf("references defined inside the block resolved in public:\n%s", res.HTML)
+	}
+	if len(res.Headings) != 1 || res.Headings[0].Text != "Incident" {
+		t.Errorf("Headings = %+v, want only Incident", res.Headings)
+	}
+}
+
+func TestInternalProfileRendersAside(t *testing.T) {
+	res, err := New(Options{Internal: true}).Render([]byte(internalDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := html.ParseFragment(bytes.NewReader(res.HTML), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aside *html.Node
+	for _, n := range nodes {
+		if n.DataAtom == atom.Aside {
+			aside = n
+		}
+	}
+	if aside == nil || !hasClass(aside, "internal") || attr(aside, "aria-label") != "Internal" {
+		t.Fatalf("no <aside class=internal aria-label=Internal>:\n%s", res.HTML)
+	}
+	var label *html.Node
+	for c := aside.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			label = c
+			break
+		}
+	}
+	if label == nil || label.DataAtom != atom.P || !hasClass(label, "internal-label") || label.FirstChild == nil || label.FirstChild.Data != "Internal" {
+		t.Fatalf("aside does not start with <p class=internal-label>Internal</p>:\n%s", res.HTML)
+	}
+	inside := htmlTextAndAttrs(t, res.HTML)
+	for _, want := range []string{"zebra-quokka", "secret-heading", "https://secret-wiki.example/runbook", "secret-indicator-42"} {
+		if !strings.Contains(inside, want) {
+			t.Errorf("internal HTML lacks %q:\n%s", want, res.HTML)
+		}
+	}
+	if !strings.Contains(res.Text, "zebra-quokka") {
+		t.Errorf("internal Text lacks the block: %s", res.Text)
+	}
+	if len(res.Headings) != 2 || res.Headings[1].ID != "secret-heading" || res.Headings[1].Line != 6 {
+		t.Errorf("Headings = %+v", res.Headings)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func TestInternalBlocksListedInBothProfiles(t *testing.T) {
+	src := "intro\n\n::: internal\nFirst   *secret*\nline two\n:::\n\n- item\n\n  :::  Internal  \n  > quoted `code`\n  :::\n\nend\n::: internal\nunclosed tail\n\nmore tail\n"
+	want := []InternalBlock{
+		{Line: 3, EndLine: 6, Text: "First secret line two"},
+		{Line: 10, EndLine: 12, Text: "quoted code"},
+		{Line: 15, EndLine: 18, Text: "unclosed tail more tail", Unclosed: true},
+	}
+	for _, internal := range []bool{false, true} {
+		r := New(Options{Internal: internal})
+		res, err := r.Render([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Internal, want) {
+			t.Errorf("Internal=%v: Internal blocks\n got %+v\nwant %+v", internal, res.Internal, want)
+		}
+		_, frag, err := r.RenderFragmentResult([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(frag, want) {
+			t.Errorf("Internal=%v: RenderFragmentResult blocks\n got %+v\nwant %+v", internal, frag, want)
+		}
+		if !internal && strings.Contains(string(res.HTML), "tail") {
+			t.Errorf("unclosed block leaked:\n%s", res.HTML)
+		}
+	}
+}
+
+func TestInternalOpeningAndClosingLines(t *testing.T) {
+	r := New(Options{})
+	for _, tc := range []struct {
+		src    string
+		hidden bool // "hush" is left out
+	}{
+		{"::: internal\nhush\n:::\n", true},
+		{":::internal\nhush\n:::\n", true},
+		{"   :::   INTERNAL \t\nhush\n:::\n", true},
+		{"para\n::: internal\nhush\n:::\n", true}, // interrupts a paragraph
+		{"> ::: internal\n> hush\n> :::\n", true},
+		{"::: note\nhush\n:::\n", false},
+		{"::: internal extra\nhush\n:::\n", false},
+		{"::: internals\nhush\n:::\n", false},
+		{":::: internal\nhush\n:::\n", false},
+		{"    ::: internal\nhush\n:::\n", false}, // indented code
+		{"```\n::: internal\nhush\n:::\n```\n", false},
+		{"::internal\nhush\n", false},
+	} {
+		res, err := r.Render([]byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hidden := !strings.Contains(string(res.HTML), "hush"); hidden != tc.hidden {
+			t.Errorf("%q: hidden=%v, want %v:\n%s", tc.src, hidden, tc.hidden, res.HTML)
+		}
+		if (len(res.Internal) == 1) != tc.hidden {
+			t.Errorf("%q: Internal=%+v", tc.src, res.Internal)
+		}
+	}
+}
+
+func TestInternalClosingLineInsideCodeOrNote(t *testing.T) {
+	// A ":::" inside a fenced code block, or closing a "::: note" written
+	// inside, does not end the internal block.
+	src := "::: internal\n```\n:::\n```\n::: note\nhush-one\n:::\nhush-two\n:::\nvisible\n"
+	res, err := New(Options{}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(res.HTML), "hush") || !strings.Contains(string(res.HTML), "visible") {
+		t.Errorf("HTML:\n%s", res.HTML)
+	}
+	if len(res.Internal) != 1 || res.Internal[0].EndLine != 9 || res.Internal[0].Unclosed {
+		t.Errorf("Internal = %+v", res.Internal)
+	}
+	// The "::: note" inside stays text in the internal profile.
+	res, err = New(Options{Internal: true}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.HTML), "<p>::: note\nhush-one\n:::\nhush-two</p>") {
+		t.Errorf("HTML:\n%s", res.HTML)
+	}
+}
+
+func TestInternalInsideFAQ(t *testing.T) {
+	src := "## FAQ\n\n### Public question?\n\nPublic answer.\n\n::: internal\nInternal answer detail.\n\n### Internal question?\n\nHidden.\n:::\n\n### Second?\n\nYes.\n"
+	res, err := New(Options{}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	for _, it := range res.FAQ {
+		qs = append(qs, it.Question)
+		if strings.Contains(it.AnswerHTML, "nternal") || strings.Contains(it.AnswerHTML, "Hidden") {
+			t.Errorf("public answer %q has internal content: %s", it.Question, it.AnswerHTML)
+		}
+		if len(it.Headings) > 0 {
+			t.Errorf("public answer %q has headings %+v", it.Question, it.Headings)
+		}
+	}
+	if !reflect.DeepEqual(qs, []string{"Public question?", "Second?"}) {
+		t.Errorf("public questions = %q", qs)
+	}
+
+	res, err = New(Options{Internal: true}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.FAQ) != 2 {
+		t.Fatalf("internal FAQ = %+v", res.FAQ)
+	}
+	a := res.FAQ[0].AnswerHTML
+	if !strings.Contains(a, `<aside class="internal"`) || !strings.Contains(a, "Internal answer detail.") || !strings.Contains(a, "Internal question?") {
+		t.Errorf("internal answer lacks the aside: %s", a)
+	}
+	if len(res.Internal) != 1 || res.Internal[0].Line != 7 {
+		t.Errorf("Internal = %+v", res.Internal)
+	}
+}
+
+func TestRenderFragmentInternal(t *testing.T) {
+	src := []byte("Answer.\n\n::: internal\nfragment-secret\n:::\n")
+	out, err := New(Options{}).RenderFragment(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "fragment-secret") {
+		t.Errorf("public fragment: %s", out)
+	}
+	out, blocks, err := New(Options{Internal: true}).RenderFragmentResult(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `<aside class="internal"`) || !strings.Contains(string(out), "fragment-secret") {
+		t.Errorf("internal fragment: %s", out)
+	}
+	if want := []InternalBlock{{Line: 3, EndLine: 5, Text: "fragment-secret"}}; !reflect.DeepEqual(blocks, want) {
+		t.Errorf("blocks = %+v, want %+v", blocks, want)
+	}
+}
+
+func TestInternalDeepNesting(t *testing.T) {
+	// Thousands of nested blocks stay linear (nesting is capped) and are
+	// still paired correctly: everything up to the last ":::" is hidden.
+	src := strings.Repeat("::: internal\n", 3000) + "deep-secret\n" + strings.Repeat(":::\n", 3000) + "after\n"
+	for _, internal := range []bool{false, true} {
+		res, err := New(Options{Internal: internal}).Render([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Internal) != 1 || res.Internal[0].EndLine != 6001 || res.Internal[0].Unclosed {
+			t.Errorf("Internal=%v: blocks %+v", internal, res.Internal)
+		}
+		if !internal && (strings.Contains(string(res.HTML), "deep-secret") || !strings.Contains(string(res.HTML), "after")) {
+			t.Errorf("public HTML: %s", res.HTML)
+		}
+	}
+}
