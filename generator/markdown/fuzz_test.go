@@ -83,7 +83,10 @@ func checkNoFAQHeading(t *testing.T, body []byte) {
 	t.Helper()
 	nodes, err := html.ParseFragment(bytes.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
-		t.Fatal(err)
+		// x/net/html refuses more than 512 nested elements (a thousand
+		// nested quotes); a top-level <h2> is then the tokenizer's business.
+		checkNoFAQHeadingTokens(t, body)
+		return
 	}
 	for _, n := range nodes {
 		if n.Type != html.ElementNode || n.DataAtom != atom.H2 {
@@ -97,6 +100,56 @@ func checkNoFAQHeading(t *testing.T, body []byte) {
 		}
 		if IsFAQTitle(text.String()) {
 			t.Fatalf("FAQ heading %q left in the body:\n%s", text.String(), body)
+		}
+	}
+}
+
+// checkNoFAQHeadingTokens is checkNoFAQHeading for HTML too deep to parse
+// into a tree: it follows nesting depth through the token stream.
+func checkNoFAQHeadingTokens(t *testing.T, body []byte) {
+	t.Helper()
+	void := map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	depth, inH2, inAnchor := 0, false, false
+	var text strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if string(name) == "h2" && depth == 0 {
+				inH2 = true
+				text.Reset()
+			}
+			if string(name) == "a" && inH2 {
+				for {
+					k, v, more := z.TagAttr()
+					inAnchor = inAnchor || (string(k) == "class" && string(v) == "anchor")
+					if !more {
+						break
+					}
+				}
+			}
+			if !void[string(name)] {
+				depth++
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			depth--
+			if string(name) == "a" {
+				inAnchor = false
+			}
+			if string(name) == "h2" && depth == 0 && inH2 {
+				inH2 = false
+				if IsFAQTitle(text.String()) {
+					t.Fatalf("FAQ heading %q left in the body", text.String())
+				}
+			}
+		case html.TextToken:
+			if inH2 && !inAnchor {
+				text.Write(z.Text())
+			}
 		}
 	}
 }
