@@ -1,11 +1,8 @@
 package output
 
 import (
-	"io/fs"
 	"sort"
 	"sync"
-	"testing/fstest"
-	"time"
 )
 
 // Memory keeps a build's files in memory.
@@ -53,15 +50,4 @@ func (m *Memory) Len() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.files)
-}
-
-// FS returns a read-only snapshot of the files as an fs.FS.
-func (m *Memory) FS() fs.FS {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	mfs := make(fstest.MapFS, len(m.files))
-	for p, b := range m.files {
-		mfs[p] = &fstest.MapFile{Data: b, Mode: 0o644, ModTime: time.Time{}}
-	}
-	return mfs
 }

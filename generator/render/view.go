@@ -16,7 +16,6 @@ type Site struct {
 	Menu        []Link
 	Internal    bool // internal profile: banner, noindex
 	Generator   string
-	Year        int // year of the newest incident, for the footer
 }
 
 // Link is a named link, relative to the site root ("incidents/x/").

@@ -46,9 +46,6 @@ func (b *builder) assemble() {
 		Internal:    b.opts.Profile == ProfileInternal,
 		Generator:   "Casefile",
 	}
-	if len(b.incidents) > 0 {
-		b.site.Year = b.incidents[0].src.Date.Year()
-	}
 	b.timeline = b.years(true)
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: "incidents/"})
 	if b.taxByName["keywords"] != nil {
