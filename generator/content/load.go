@@ -57,6 +57,33 @@ func Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
 	return NewCache().Load(fsys, loc)
 }
 
+// LoadOptions tune LoadWith.
+type LoadOptions struct {
+	// KeepBody, when set, is asked of every decoded incident: when it
+	// returns false the incident's Body is dropped (nil) as soon as the file
+	// is decoded, so a corpus of 100,000 incidents does not hold every body
+	// at once; ReadBody reads it again when it is needed.
+	KeepBody func(*Incident) bool
+}
+
+// LoadWith is Load with options.
+func LoadWith(fsys fs.FS, loc *time.Location, opts LoadOptions) (*Corpus, diag.List) {
+	c := NewCache()
+	c.opts = opts
+	return c.Load(fsys, loc)
+}
+
+// ReadBody reads the markdown body of the file at source again (for an
+// incident whose Body a lean load dropped).
+func ReadBody(fsys fs.FS, source string) ([]byte, error) {
+	src, err := fs.ReadFile(fsys, source)
+	if err != nil {
+		return nil, err
+	}
+	_, body, _, err := Split(src)
+	return body, err
+}
+
 // Cache remembers decoded files between loads, so a rebuild after an edit
 // re-reads and re-decodes only the files it is told have changed. Unchanged
 // files keep their *Incident and *Page values from one load to the next:
@@ -65,6 +92,7 @@ func Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
 type Cache struct {
 	loc   *time.Location
 	files map[string]result
+	opts  LoadOptions
 }
 
 // NewCache returns an empty cache.
@@ -126,6 +154,9 @@ func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
 			for k := int(next.Add(1) - 1); k < len(todo); k = int(next.Add(1) - 1) {
 				i := todo[k]
 				results[i] = decodeFile(fsys, jobs[i], loc)
+				if in := results[i].incident; in != nil && c.opts.KeepBody != nil && !c.opts.KeepBody(in) {
+					in.Body = nil
+				}
 			}
 		})
 	}

@@ -1,10 +1,12 @@
 package output
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,33 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		return err
 	}
 	if err := os.WriteFile(full, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// WriteStream writes one file into the temporary folder from write, through
+// a buffer, without holding the file in memory.
+func (d *Dir) WriteStream(name string, write func(io.Writer) error) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	if err := d.mkdir(filepath.Dir(name)); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(d.tmp, filepath.FromSlash(name)))
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

@@ -4,7 +4,9 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -15,6 +17,25 @@ import (
 // safe for concurrent use.
 type Writer interface {
 	WriteFile(name string, data []byte) error
+}
+
+// Streamer is a Writer that also takes a file in pieces, so a large file
+// (incidents.json of 100,000 incidents) is never held in memory whole.
+type Streamer interface {
+	WriteStream(name string, write func(w io.Writer) error) error
+}
+
+// Stream writes the file name with write, through w's WriteStream when w
+// is a Streamer, else into a buffer handed to WriteFile.
+func Stream(w Writer, name string, write func(io.Writer) error) error {
+	if s, ok := w.(Streamer); ok {
+		return s.WriteStream(name, write)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	return w.WriteFile(name, buf.Bytes())
 }
 
 // CheckPath reports whether name may be written: a clean relative slash path
@@ -38,3 +59,11 @@ type Discard struct{}
 
 // WriteFile checks the path and drops the data.
 func (Discard) WriteFile(name string, _ []byte) error { return CheckPath(name) }
+
+// WriteStream checks the path and drops what write writes.
+func (Discard) WriteStream(name string, write func(io.Writer) error) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	return write(io.Discard)
+}

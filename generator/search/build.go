@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -189,7 +190,9 @@ type termState struct {
 }
 
 // worker indexes documents with its own dictionary; workers are merged at
-// the end.
+// the end. Indexing has two steps: count tokenises a document and records
+// its terms' per-field counts, score (once every document is counted and
+// the mean field lengths are known) turns the counts into postings.
 type worker struct {
 	slab    []posting // backing for the first posting of new terms
 	tok     tokenizer
@@ -198,6 +201,17 @@ type worker struct {
 	touched []int32
 	field   int
 	stamp   int32
+
+	recs []docRec            // the documents counted, in the order counted
+	ids  []int32             // per document (docRec.lo:hi): its terms
+	cnts [][numFields]uint16 // and their per-field counts
+}
+
+// docRec is one counted document.
+type docRec struct {
+	doc    int32
+	lens   [numFields]int32
+	lo, hi int32
 }
 
 func newWorker() *worker {
@@ -235,8 +249,8 @@ func (w *worker) count(term []byte) {
 	}
 }
 
-// index adds document i.
-func (w *worker) index(i int, d *Doc, lens *[numFields]int, avg *[numFields]float64) {
+// add counts document i.
+func (w *worker) add(i int, d *Doc) {
 	w.stamp = int32(i + 1)
 	w.touched = w.touched[:0]
 	emit := w.count
@@ -255,30 +269,48 @@ func (w *worker) index(i int, d *Doc, lens *[numFields]int, avg *[numFields]floa
 	w.field = fBody
 	w.tok.tokenize(d.Body, emit)
 
-	var norm [numFields]float64
-	for f := range norm {
-		norm[f] = k1 * (1 - bm25b + bm25b*float64(lens[f])/avg[f])
+	r := docRec{doc: int32(i), lo: int32(len(w.ids))}
+	for f, l := range fieldLens(d) {
+		r.lens[f] = int32(min(l, math.MaxInt32))
 	}
 	for _, id := range w.touched {
-		c := &w.terms[id]
-		s := 0.0
-		for f, n := range c.n {
-			if n > 0 {
-				tf := float64(n)
-				s += fieldWeights[f] * tf * (k1 + 1) / (tf + norm[f])
-			}
-		}
-		p := posting{doc: int32(i), q: quantize(s)}
-		if c.top == nil {
-			// Most terms occur once: no allocation of their own.
-			if len(w.slab) == 0 {
-				w.slab = make([]posting, 4096)
-			}
-			c.top = w.slab[:0:1]
-			w.slab = w.slab[1:]
-		}
-		c.add(p)
+		w.ids = append(w.ids, id)
+		w.cnts = append(w.cnts, w.terms[id].n)
 	}
+	r.hi = int32(len(w.ids))
+	w.recs = append(w.recs, r)
+}
+
+// score turns the counted documents into postings, in document order.
+func (w *worker) score(avg *[numFields]float64) {
+	slices.SortFunc(w.recs, func(a, b docRec) int { return int(a.doc - b.doc) })
+	for _, r := range w.recs {
+		var norm [numFields]float64
+		for f := range norm {
+			norm[f] = k1 * (1 - bm25b + bm25b*float64(r.lens[f])/avg[f])
+		}
+		for k := r.lo; k < r.hi; k++ {
+			c := &w.terms[w.ids[k]]
+			s := 0.0
+			for f, n := range w.cnts[k] {
+				if n > 0 {
+					tf := float64(n)
+					s += fieldWeights[f] * tf * (k1 + 1) / (tf + norm[f])
+				}
+			}
+			p := posting{doc: r.doc, q: quantize(s)}
+			if c.top == nil {
+				// Most terms occur once: no allocation of their own.
+				if len(w.slab) == 0 {
+					w.slab = make([]posting, 4096)
+				}
+				c.top = w.slab[:0:1]
+				w.slab = w.slab[1:]
+			}
+			c.add(p)
+		}
+	}
+	w.recs, w.ids, w.cnts = nil, nil, nil
 }
 
 func fieldLens(d *Doc) [numFields]int {
@@ -312,50 +344,109 @@ func Build(docs []Doc) (map[string][]byte, Stats) {
 
 // build is Build with the manifest's key budget as a parameter, for tests.
 func build(docs []Doc, keyBudget int) (map[string][]byte, Stats) {
-	// Mean field lengths for BM25 length normalisation.
-	var avg [numFields]float64
-	for i := range docs {
-		l := fieldLens(&docs[i])
-		for f := range l {
-			avg[f] += float64(l[f])
-		}
-	}
-	for f := range avg {
-		avg[f] = avg[f]/float64(max(len(docs), 1)) + 1
-	}
-
-	// Index on every core; documents are handed out in blocks.
+	x := NewIndexer(len(docs))
+	x.keyBudget = keyBudget
+	// Count on every core; documents are handed out in blocks.
 	nw := min(runtime.GOMAXPROCS(0), max(1, len(docs)/64))
-	workers := make([]*worker, nw)
 	var next atomic.Int64
 	const block = 32
 	var wg sync.WaitGroup
-	for k := range workers {
-		w := newWorker()
-		workers[k] = w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range nw {
+		wg.Go(func() {
 			for {
 				start := int(next.Add(block)) - block
 				if start >= len(docs) {
 					return
 				}
 				for i := start; i < min(start+block, len(docs)); i++ {
-					l := fieldLens(&docs[i])
-					w.index(i, &docs[i], &l, &avg)
+					x.Add(i, docs[i])
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
+	return x.Build()
+}
+
+// Indexer builds an index from documents added one at a time, from any
+// number of goroutines and in any order, without keeping their text: a
+// document's terms are counted when it is added, and scored when Build
+// knows the mean field lengths. A site build feeds it as it renders pages.
+type Indexer struct {
+	n         int
+	keyBudget int
+	meta      []Doc // per document: what the doc shards show (no body, keywords or questions)
+	added     []bool
+	sums      [numFields]float64 // field lengths summed over the documents
+
+	mu      sync.Mutex
+	idle    []*worker
+	workers []*worker
+}
+
+// NewIndexer returns an indexer of n documents, with ids 0 to n-1.
+func NewIndexer(n int) *Indexer {
+	return &Indexer{n: n, keyBudget: trieBudget, meta: make([]Doc, n), added: make([]bool, n)}
+}
+
+// Add counts document i. It is safe for concurrent use; each id is added
+// once. The indexer keeps no reference to d's strings but the doc shard
+// fields (URL, title, summary, date, severity).
+func (x *Indexer) Add(i int, d Doc) {
+	x.mu.Lock()
+	if i < 0 || i >= x.n || x.added[i] {
+		x.mu.Unlock()
+		panic(fmt.Sprintf("search: document %d added twice or out of range [0,%d)", i, x.n))
+	}
+	x.added[i] = true
+	var w *worker
+	if k := len(x.idle); k > 0 {
+		w, x.idle = x.idle[k-1], x.idle[:k-1]
+	} else {
+		w = newWorker()
+		x.workers = append(x.workers, w)
+	}
+	for f, l := range fieldLens(&d) {
+		x.sums[f] += float64(l)
+	}
+	x.mu.Unlock()
+
+	w.add(i, &d)
+	x.meta[i] = Doc{URL: d.URL, Title: d.Title, Summary: shorten(d.Summary, summaryRunes), Date: d.Date, Year: d.Year, Severity: d.Severity}
+
+	x.mu.Lock()
+	x.idle = append(x.idle, w)
+	x.mu.Unlock()
+}
+
+// Build scores the documents and makes the index files, keyed by
+// site-relative path under "search/". Every id must have been added. The
+// output depends only on the documents, not on the order they came in.
+func (x *Indexer) Build() (map[string][]byte, Stats) {
+	for i, ok := range x.added {
+		if !ok {
+			panic(fmt.Sprintf("search: document %d was never added", i))
+		}
+	}
+	// Mean field lengths for BM25 length normalisation.
+	var avg [numFields]float64
+	for f := range avg {
+		avg[f] = x.sums[f]/float64(max(x.n, 1)) + 1
+	}
+	workers := x.workers
+	x.workers, x.idle = nil, nil
+	if len(workers) == 0 {
+		workers = []*worker{newWorker()}
+	}
+	nw := len(workers)
+	parallel(nw, runtime.GOMAXPROCS(0), func(k int) { workers[k].score(&avg) })
 
 	terms := merge(workers)
 	workers = nil // let the dictionaries go
 
 	files := map[string][]byte{}
 	var st Stats
-	st.Docs = len(docs)
+	st.Docs = x.n
 	st.Terms = len(terms)
 
 	var mu sync.Mutex
@@ -368,16 +459,13 @@ func build(docs []Doc, keyBudget int) (map[string][]byte, Stats) {
 	// Encode postings, cut the trie into shards and write them, while the
 	// doc shards are written alongside.
 	var keys []string
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		keys = writeTermShards(terms, nw, put)
-	}()
-	writeDocShards(docs, put)
+	var wg sync.WaitGroup
+	wg.Go(func() { keys = writeTermShards(terms, min(nw, runtime.GOMAXPROCS(0)), put) })
+	writeDocShards(x.meta, put)
 	wg.Wait()
 
-	trie := writeKeyFiles(keys, keyBudget, put)
-	files["search/manifest.js"] = writeManifest(len(docs), trie, files)
+	trie := writeKeyFiles(keys, x.keyBudget, put)
+	files["search/manifest.js"] = writeManifest(x.n, trie, files)
 
 	for p, b := range files {
 		st.Bytes += int64(len(b))

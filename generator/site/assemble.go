@@ -22,7 +22,8 @@ func (b *builder) assemble() {
 	})
 	b.buildTaxonomies()
 	b.byID = make(map[string]*incident, len(b.incidents))
-	for _, it := range b.incidents {
+	for i, it := range b.incidents {
+		it.pos = i
 		b.byID[it.src.ID] = it
 		it.card = b.card(it)
 		it.listing = b.listingDigest(it)

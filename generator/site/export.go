@@ -2,11 +2,16 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"casefile/generator/content"
+	"casefile/generator/diag"
+	"casefile/generator/output"
 	"casefile/generator/seo"
 )
 
@@ -225,4 +230,81 @@ type exportRecord struct {
 	once sync.Once
 	data []byte
 	err  error
+}
+
+// streamExport writes the JSON export of a lean build, after the incident
+// pages: each incident's index.json, and incidents.json streamed to the
+// output a chunk of records at a time, so that neither the records nor the
+// whole file (hundreds of megabytes at 100,000 incidents) are ever held.
+func (b *builder) streamExport(ctx context.Context) error {
+	site, err := json.Marshal(b.exportSite())
+	if err != nil {
+		return err
+	}
+	head := fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)
+	const whole = "incidents.json"
+	if err := b.claim(whole, "JSON export"); err != nil {
+		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
+		return b.stop()
+	}
+	const chunk = 256
+	recs := make([][]byte, chunk)
+	var mu sync.Mutex
+	var errs diag.List
+	err = output.Stream(b.opts.Out, whole, func(w io.Writer) error {
+		if err := b.guard.check(whole, []byte(head)); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, `%s,"count":%d,"incidents":[`, head, len(b.incidents)); err != nil {
+			return err
+		}
+		for lo := 0; lo < len(b.incidents); lo += chunk {
+			n := min(chunk, len(b.incidents)-lo)
+			b.forEach(ctx, n, func(k int) {
+				it := b.incidents[lo+k]
+				rec, err := json.Marshal(b.exportOf(it))
+				if err == nil {
+					// The guard checks the record as part of the incident's own file.
+					err = b.write(it.url+"index.json", it.src.Source+" (JSON)", []byte(head+`,"incident":`+string(rec)+"}\n"))
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs.Errorf(it.src.Source+" (JSON)", 0, 0, "", "%v", err)
+					return
+				}
+				recs[k] = rec
+				b.res.Files++
+			})
+			if err := ctx.Err(); err != nil {
+				return ErrCanceled
+			}
+			if len(errs) > 0 {
+				return nil // reported below; the build fails
+			}
+			for k := range n {
+				if lo+k > 0 {
+					if _, err := io.WriteString(w, ","); err != nil {
+						return err
+					}
+				}
+				if _, err := w.Write(recs[k]); err != nil {
+					return err
+				}
+				recs[k] = nil
+			}
+		}
+		_, err := io.WriteString(w, "]}\n")
+		return err
+	})
+	if errors.Is(err, ErrCanceled) {
+		return err
+	}
+	b.res.Diagnostics.Append(errs)
+	if err != nil {
+		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
+	} else {
+		b.res.Files++
+	}
+	return b.stop()
 }

@@ -50,7 +50,7 @@ func (b *builder) newLeakGuard(corpus *content.Corpus) *leakGuard {
 				g.add(in.Title, what)
 			}
 			g.addText(in.Summary, what)
-			if res, err := b.md.Render(in.Body); err == nil {
+			if res, err := b.md.Render(in.Body); err == nil { // internal incidents keep their Body (keepBody)
 				g.addText(res.Text, what)
 			}
 			continue

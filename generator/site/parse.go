@@ -28,6 +28,8 @@ type incident struct {
 	related  []*incident
 	card     *render.Card
 	listing  uint64 // digest of what listings show (Session builds)
+	pos      int    // index in builder.incidents (search document id)
+	lazy     bool   // lean builds: markdown not parsed yet (parsed when the page renders)
 }
 
 // page is a plain page on its way through the build.
@@ -60,6 +62,10 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.incidents = make([]*incident, len(ins))
 	diags := make([]diag.List, len(ins))
 	b.forEach(ctx, len(ins), func(i int) {
+		if b.lean && ins[i].Body == nil {
+			b.incidents[i] = &incident{src: ins[i], url: "incidents/" + ins[i].Slug + "/", lazy: true}
+			return
+		}
 		b.incidents[i], diags[i] = b.sess.parsedIncident(ins[i], b.parseIncident)
 	})
 	for i, d := range diags {
@@ -115,7 +121,12 @@ func faqAsHTML(res markdown.Result) string {
 func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	var d diag.List
 	it := &incident{src: in, url: "incidents/" + in.Slug + "/"}
-	res, err := b.md.Render(in.Body)
+	body, err := b.bodyOf(in)
+	if err != nil {
+		d.Errorf(in.Source, 0, 0, "check that the file is readable", "cannot read the file again: %v", err)
+		return it, d
+	}
+	res, err := b.md.Render(body)
 	if err != nil {
 		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
 		return it, d
@@ -193,6 +204,22 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		it.notes = template.HTML(html)
 	}
 	return it, d
+}
+
+// parseLazy parses the markdown of an incident a lean build left unparsed,
+// keeping what assemble gave it. Diagnostics go to lateDiags; false means
+// the incident has errors and its page is not rendered.
+func (b *builder) parseLazy(it *incident) bool {
+	if !it.lazy {
+		return true
+	}
+	p, d := b.parseIncident(it.src)
+	b.late.mu.Lock()
+	b.late.list.Append(d)
+	b.late.mu.Unlock()
+	p.related, p.card, p.listing, p.pos = it.related, it.card, it.listing, it.pos
+	*it = *p
+	return !d.HasErrors()
 }
 
 // normQuestion folds case, spacing and trailing punctuation so that "Was

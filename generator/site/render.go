@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 
 	"casefile/generator/diag"
 	"casefile/generator/render"
+	"casefile/generator/search"
 )
 
 // job produces one output file.
@@ -28,7 +30,28 @@ type job struct {
 // written as soon as they are rendered, so the build never holds every
 // page's HTML at once.
 func (b *builder) renderAll(ctx context.Context) error {
-	jobs := b.jobs()
+	if b.lean && b.searchEnabled {
+		b.index = search.NewIndexer(len(b.incidents))
+	}
+	if err := b.runJobs(ctx, b.jobs()); err != nil {
+		return err
+	}
+	if !b.lean {
+		return nil
+	}
+	// Lean builds: what needs every incident's parsed markdown comes last.
+	if err := b.runJobs(ctx, b.searchFiles()); err != nil {
+		return err
+	}
+	return b.streamExport(ctx)
+}
+
+// errSkipped is a job's way to say its file is not written for errors
+// already reported.
+var errSkipped = errors.New("skipped")
+
+// runJobs runs jobs on the workers, then reports their errors.
+func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	var mu sync.Mutex
 	var errs diag.List
 	b.forEach(ctx, len(jobs), func(i int) {
@@ -43,6 +66,9 @@ func (b *builder) renderAll(ctx context.Context) error {
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if errors.Is(err, errSkipped) {
+			return
+		}
 		if err != nil {
 			errs.Errorf(j.what, 0, 0, "", "%v", err)
 			return
@@ -56,7 +82,25 @@ func (b *builder) renderAll(ctx context.Context) error {
 		return ErrCanceled
 	}
 	b.res.Diagnostics.Append(errs)
+	b.res.Diagnostics.Append(b.late.list)
+	b.late.list = nil
 	return b.stop()
+}
+
+// incidentPage renders an incident's page. A lean build parses its
+// markdown first, feeds the search indexer and then lets the page's HTML go.
+func (b *builder) incidentPage(it *incident) ([]byte, error) {
+	if !b.parseLazy(it) {
+		return nil, errSkipped
+	}
+	data, err := b.renderIncident(it)
+	if b.lean {
+		if b.index != nil {
+			b.index.Add(it.pos, b.searchDoc(it))
+		}
+		it.html, it.text, it.toc, it.faqIntro, it.notes = "", "", nil, "", ""
+	}
+	return data, err
 }
 
 func (b *builder) jobs() []job {
@@ -68,7 +112,7 @@ func (b *builder) jobs() []job {
 	jobs = append(jobs, job{"index.html", "home page", "home", b.renderHome, all.str("home").sum()})
 	for _, it := range b.incidents {
 		k := b.keyer("incident").incident(it.src).listed(it.related...)
-		jobs = append(jobs, job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.renderIncident(it) }, k.sum()})
+		jobs = append(jobs, job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.incidentPage(it) }, k.sum()})
 		for _, a := range it.src.Aliases {
 			b.addAlias(&jobs, a, it.url, it.src.Source)
 		}
@@ -88,7 +132,9 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
-	jobs = append(jobs, b.exportJobs()...)
+	if !b.lean {
+		jobs = append(jobs, b.exportJobs()...)
+	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
 	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum()})

@@ -12,14 +12,18 @@ func (b *builder) searchJobs() []job {
 	if !b.searchEnabled {
 		return nil
 	}
-	key := b.keyer("search").incidents(b.incidents).sum()
-	files, later, _ := b.sess.lateFiles("search", key, func() (map[string][]byte, error) {
-		files, stats := search.Build(b.searchDocs())
-		b.res.Search = stats
-		return files, nil
-	})
-	if later != nil {
-		b.res.deferred = append(b.res.deferred, later)
+	var files map[string][]byte
+	if !b.lean { // lean builds write the index after the incident pages (searchFiles)
+		key := b.keyer("search").incidents(b.incidents).sum()
+		var later *deferred
+		files, later, _ = b.sess.lateFiles("search", key, func() (map[string][]byte, error) {
+			files, stats := search.Build(b.searchDocs())
+			b.res.Search = stats
+			return files, nil
+		})
+		if later != nil {
+			b.res.deferred = append(b.res.deferred, later)
+		}
 	}
 	jobs := []job{{path: pageDir("search/"), what: "search page", kind: "search", make: func() ([]byte, error) {
 		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")
@@ -30,6 +34,11 @@ func (b *builder) searchJobs() []job {
 		}
 		return b.tpl.Render("search.html", pg)
 	}}}
+	return append(jobs, indexJobs(files)...)
+}
+
+func indexJobs(files map[string][]byte) []job {
+	var jobs []job
 	for _, p := range sortedKeys(files) {
 		data := files[p]
 		jobs = append(jobs, job{path: p, what: "search index", make: func() ([]byte, error) { return data, nil }})
@@ -37,10 +46,30 @@ func (b *builder) searchJobs() []job {
 	return jobs
 }
 
+// searchFiles are the search index files of a lean build, whose incident
+// pages fed the indexer as they rendered.
+func (b *builder) searchFiles() []job {
+	if b.index == nil {
+		return nil
+	}
+	files, stats := b.index.Build()
+	b.index = nil
+	b.res.Search = stats
+	return indexJobs(files)
+}
+
 // searchDocs are the published incidents as search documents.
 func (b *builder) searchDocs() []search.Doc {
 	docs := make([]search.Doc, len(b.incidents))
 	for i, it := range b.incidents {
+		docs[i] = b.searchDoc(it)
+	}
+	return docs
+}
+
+// searchDoc is an incident as a search document.
+func (b *builder) searchDoc(it *incident) search.Doc {
+	{
 		in := it.src
 		d := search.Doc{
 			URL: it.url, Title: in.Title, Summary: in.Summary,
@@ -57,7 +86,6 @@ func (b *builder) searchDocs() []search.Doc {
 		for _, f := range it.faq {
 			d.Questions = append(d.Questions, f.Question)
 		}
-		docs[i] = d
+		return d
 	}
-	return docs
 }

@@ -3,6 +3,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -73,7 +74,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	start := time.Now()
-	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}}
+	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}, lean: sess == nil, late: &lateDiags{}}
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
@@ -120,6 +121,24 @@ type builder struct {
 
 	claims *claims // output paths written so far
 	guard  *leakGuard
+
+	// lean is set for one-off builds (no Session): incident bodies are
+	// dropped when loaded, read again and rendered as markdown while the
+	// incident's page is rendered, and the page's HTML is let go once it is
+	// written; what other files need of it is kept small (the FAQ) or fed
+	// to the search indexer at once. The search index and the JSON export
+	// are written after every incident page. A build of 100,000 incidents so
+	// never holds every body or page at once.
+	lean  bool
+	index *search.Indexer // lean builds: fed as incident pages render
+
+	late *lateDiags // lean builds: diagnostics of markdown parsed while rendering
+}
+
+// lateDiags collects diagnostics from the render workers.
+type lateDiags struct {
+	mu   sync.Mutex
+	list diag.List
 }
 
 // claims records which output path each producer wrote.
@@ -163,7 +182,7 @@ func (b *builder) run(ctx context.Context) error {
 		if b.sess != nil {
 			c, d = b.sess.content.Load(b.opts.Source, cfg.Location)
 		} else {
-			c, d = content.Load(b.opts.Source, cfg.Location)
+			c, d = content.LoadWith(b.opts.Source, cfg.Location, content.LoadOptions{KeepBody: keepBody})
 		}
 		b.res.Diagnostics.Append(d)
 		corpus = c
@@ -237,6 +256,32 @@ func (b *builder) applyOverrides(cfg *config.Config) error {
 		b.basePath += "/"
 	}
 	return nil
+}
+
+// keepBody tells a lean load which bodies to keep: those parsed before the
+// pages render, because the leak guard must know their internal text
+// before any file is written (internal incidents, `::: internal` blocks).
+func keepBody(in *content.Incident) bool {
+	if in.Visibility == "internal" || bytes.Contains(in.Body, fence) {
+		return true
+	}
+	for _, f := range in.FAQ {
+		if strings.Contains(f.Answer, ":::") {
+			return true
+		}
+	}
+	return false
+}
+
+var fence = []byte(":::")
+
+// bodyOf returns the markdown body of in, reading it again when a lean load
+// dropped it.
+func (b *builder) bodyOf(in *content.Incident) ([]byte, error) {
+	if in.Body != nil {
+		return in.Body, nil
+	}
+	return content.ReadBody(b.opts.Source, in.Source)
 }
 
 // include reports whether an incident is published in this build.

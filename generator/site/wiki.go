@@ -77,7 +77,11 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 		}
 		sb.WriteString("\n")
 	}
-	sb.Write(bytes.TrimSpace(in.Body))
+	body, err := b.bodyOf(in)
+	if err != nil {
+		return nil, err
+	}
+	sb.Write(bytes.TrimSpace(body))
 	sb.WriteString("\n")
 	if len(in.FAQ) > 0 {
 		sb.WriteString("\n## Frequently asked questions (front matter)\n")
