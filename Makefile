@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/casefile
 GOFLAGS ?=
 
-.PHONY: all site serve test test-deps lint build clean fuzz
+.PHONY: all site serve test test-deps lint build clean fuzz corpus bench bench-deps
 
 all: build
 
@@ -22,12 +22,16 @@ serve: build
 test: lint test-deps
 	$(GO) test -race -count=1 ./...
 
-## test-deps: tools the tests need beyond Go (node runs the search.js tests)
+## test-deps: tools the tests need beyond Go (node runs the search.js tests, hugo the bench harness test)
 test-deps:
 	@command -v node >/dev/null 2>&1 || { \
 	  echo "installing nodejs for the search.js tests"; \
 	  (apt-get update -qq && apt-get install -y -qq nodejs >/dev/null) || \
 	  { [ "$$CI" = true ] && echo "cannot install nodejs" && exit 1; echo "nodejs unavailable: search.js tests will be skipped"; }; }
+	@command -v hugo >/dev/null 2>&1 || { \
+	  echo "installing hugo for the benchmark harness test"; \
+	  (apt-get update -qq && apt-get install -y -qq hugo >/dev/null) || \
+	  { [ "$$CI" = true ] && echo "cannot install hugo" && exit 1; echo "hugo unavailable: the bench end-to-end test will be skipped"; }; }
 
 ## lint: gofmt and go vet must be clean
 lint:
@@ -40,6 +44,23 @@ FUZZTIME ?= 1m
 fuzz:
 	$(GO) test ./generator/content -run '^$$' -fuzz FuzzSplitAndDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzFAQExtraction -fuzztime $(FUZZTIME)
+
+## corpus: write the synthetic benchmark corpus of N incidents (default 1000) to bench/corpora/corpus-N
+N ?= 1000
+corpus:
+	$(GO) run ./generator/cmd/corpus -n $(N) -o bench/corpora/corpus-$(N)
+
+## bench-deps: install hugo, which make bench compares with
+bench-deps:
+	@command -v hugo >/dev/null 2>&1 || { \
+	  echo "installing hugo for make bench"; \
+	  apt-get update -qq && apt-get install -y -qq hugo >/dev/null; }
+
+## bench: build times of Casefile and Hugo on the same corpora, into bench/RESULTS.md
+## (long: 1,000 and 10,000 incidents against Hugo, 100,000 Casefile alone; BENCHFLAGS="-sizes 1000 -big 0 -runs 1" for a quick one)
+BENCHFLAGS ?=
+bench: build bench-deps
+	$(GO) run ./generator/cmd/bench $(BENCHFLAGS)
 
 clean:
 	rm -rf bin public

@@ -59,6 +59,7 @@ func main() {
 type flags struct {
 	source, out, profile, baseURL string
 	archive                       string // build: write a zip archive instead of a folder
+	cpuprofile, memprofile        string // build: pprof profiles to write
 	drafts, quiet, verbose        bool
 }
 
@@ -102,6 +103,8 @@ func parse(name string, args []string, stderr io.Writer) (*flags, error) {
 		fs.StringVar(&f.out, n, "", "output folder")
 	}
 	fs.StringVar(&f.archive, "archive", "", "write the site as one zip archive")
+	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	fs.StringVar(&f.memprofile, "memprofile", "", "write a heap profile (after the build) to this file")
 	if err := parseArgs(fs, args); err != nil {
 		return nil, err
 	}
@@ -150,6 +153,16 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return 2
 	}
+	stopProfiles, err := startProfiles(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
+	defer func() {
+		if err := stopProfiles(); err != nil {
+			fmt.Fprintln(stderr, "casefile:", err)
+		}
+	}()
 	if f.archive != "" {
 		return buildArchive(ctx, f, stdout, stderr)
 	}

@@ -42,8 +42,11 @@ func Incident(i int) (path string, data []byte) {
 	for q := 0; q < 2+r.Intn(3); q++ {
 		fmt.Fprintf(&sb, "### Body question %d about %s?\n\n%s\n\n", q, pick(r, nouns), paragraph(r))
 	}
-	return fmt.Sprintf("content/incidents/incident-%06d.md", i), []byte(sb.String())
+	return Path(i), []byte(sb.String())
 }
+
+// Path is the path of incident i of a corpus.
+func Path(i int) string { return fmt.Sprintf("content/incidents/incident-%06d.md", i) }
 
 // Config is the casefile.yaml of a corpus.
 const Config = "title: Synthetic incidents\nbase_url: https://bench.example.org/\n"
