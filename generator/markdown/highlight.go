@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -37,17 +38,30 @@ const maxCachedLexers = 1024
 // the stylesheet): the formatter allocates several strings per token
 // (fmt.Sprintf for every span), which made it a fifth of the allocations of
 // a typical document. TestWriteTokensMatchesChroma keeps the two in step.
+//
+// Highlighted blocks are remembered by language and code: incident write-ups
+// repeat the same commands, detection rules and indicator lists, and lexing
+// (chroma's regexp2 rules) is the dearest part of rendering a page, so a
+// block seen before costs a map lookup. The cache holds at most
+// maxCachedBytes of code and HTML; once full it stops growing.
 type highlighter struct {
 	css []byte // Stylesheet output, built once
 
 	mu     sync.RWMutex
 	lexers map[string]chroma.Lexer // nil value: known to be unknown
+
+	cacheMu    sync.RWMutex
+	cache      map[string]string // language + "\x00" + code -> highlighted HTML (inside <code>)
+	cacheBytes int
 }
+
+// maxCachedBytes bounds the highlighted-block cache (keys and values).
+const maxCachedBytes = 32 << 20
 
 func newHighlighter(light, dark string) *highlighter {
 	lightStyle := lookupStyle(light, DefaultHighlightLight)
 	darkStyle := lookupStyle(dark, DefaultHighlightDark)
-	h := &highlighter{lexers: make(map[string]chroma.Lexer)}
+	h := &highlighter{lexers: make(map[string]chroma.Lexer), cache: make(map[string]string)}
 	h.css = buildStylesheet(lightStyle, darkStyle)
 	return h
 }
@@ -93,15 +107,13 @@ func (h *highlighter) renderFencedCodeBlock(w util.BufWriter, src []byte, node a
 	n := node.(*ast.FencedCodeBlock)
 	lang := n.Language(src)
 	if len(lang) > 0 {
-		if l := h.lexer(lang); l != nil {
-			if tokens, ok := tokenise(l, codeOf(n, src)); ok {
-				_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
-				_, _ = w.Write(util.EscapeHTML(lang))
-				_, _ = w.WriteString(`">`)
-				writeTokens(w, tokens)
-				_, _ = w.WriteString("</code></pre>\n")
-				return ast.WalkSkipChildren, nil
-			}
+		if code, ok := h.highlight(lang, codeOf(n, src)); ok {
+			_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+			_, _ = w.Write(util.EscapeHTML(lang))
+			_, _ = w.WriteString(`">`)
+			_, _ = w.WriteString(code)
+			_, _ = w.WriteString("</code></pre>\n")
+			return ast.WalkSkipChildren, nil
 		}
 	}
 	// Unknown or missing language, or a lexer failure: escaped plain text.
@@ -118,6 +130,40 @@ func (h *highlighter) renderFencedCodeBlock(w util.BufWriter, src []byte, node a
 	}
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// highlight returns the highlighted HTML of code in language lang, from the
+// cache or from chroma; false when the language is unknown or the lexer
+// failed.
+func (h *highlighter) highlight(lang []byte, code string) (string, bool) {
+	key := string(lang) + "\x00" + code
+	h.cacheMu.RLock()
+	out, ok := h.cache[key]
+	h.cacheMu.RUnlock()
+	if ok {
+		return out, true
+	}
+	l := h.lexer(lang)
+	if l == nil {
+		return "", false
+	}
+	tokens, ok := tokenise(l, code)
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(code) * 3)
+	writeTokens(&b, tokens)
+	out = b.String()
+	h.cacheMu.Lock()
+	if size := len(key) + len(out); h.cacheBytes+size <= maxCachedBytes {
+		if _, dup := h.cache[key]; !dup {
+			h.cache[key] = out
+			h.cacheBytes += size
+		}
+	}
+	h.cacheMu.Unlock()
+	return out, true
 }
 
 func codeOf(n ast.Node, src []byte) string {
@@ -139,7 +185,7 @@ func codeOf(n ast.Node, src []byte) string {
 // writeTokens writes tokens as chroma's HTML formatter does with
 // WithClasses(true) and PreventSurroundingPre(true): a span with the token
 // type's class around the HTML-escaped value (no span for unclassed tokens).
-func writeTokens(w util.BufWriter, tokens []chroma.Token) {
+func writeTokens(w io.StringWriter, tokens []chroma.Token) {
 	for _, t := range tokens {
 		cls := tokenClass(t.Type)
 		if cls != "" {
@@ -167,7 +213,7 @@ func tokenClass(t chroma.TokenType) string {
 }
 
 // writeEscaped escapes like html.EscapeString without allocating.
-func writeEscaped(w util.BufWriter, s string) {
+func writeEscaped(w io.StringWriter, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string

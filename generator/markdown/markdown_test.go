@@ -424,6 +424,35 @@ func TestHighlighting(t *testing.T) {
 	}
 }
 
+// A block seen before comes from the highlight cache: the same HTML as a
+// renderer that never saw it, and a different block (or language) is not
+// mistaken for it.
+func TestHighlightCache(t *testing.T) {
+	block := "```bash\nfor h in $(cat hosts); do ssh \"$h\" 'uptime'; done\n```\n"
+	other := "```bash\nfor h in $(cat hosts); do ssh \"$h\" 'id'; done\n```\n"
+	asYAML := strings.Replace(block, "```bash", "```yaml", 1)
+	fresh := func(doc string) string {
+		out, err := New(Options{}).RenderFragment([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	r := New(Options{})
+	for i, doc := range []string{block, block, other, asYAML, block + "\n" + block} {
+		out, err := r.RenderFragment([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fresh(doc); string(out) != want {
+			t.Errorf("render %d from the cache:\n%s\nwant\n%s", i, out, want)
+		}
+	}
+	if n := len(r.hl.cache); n != 3 {
+		t.Errorf("cache holds %d blocks, want 3 (two bash, one yaml)", n)
+	}
+}
+
 type failingLexer struct {
 	chroma.Lexer
 	panic bool

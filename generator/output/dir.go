@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := d.mkdir(filepath.Dir(name)); err != nil {
 		return err
 	}
-	if err := os.WriteFile(full, data, 0o644); err != nil {
+	if err := createFile(full, data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
@@ -92,16 +93,29 @@ func (d *Dir) WriteStream(name string, write func(io.Writer) error) error {
 
 func (d *Dir) mkdir(rel string) error {
 	d.mu.Lock()
-	done := d.made[rel]
+	done, parentDone := d.made[rel], d.made[filepath.Dir(rel)]
 	d.mu.Unlock()
 	if done {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Join(d.tmp, rel), 0o755); err != nil {
-		return fmt.Errorf("creating folder %s: %w", rel, err)
+	// Folders mostly come after their parent (a page's folder after its
+	// section's): then one mkdir does, else MkdirAll (a stat per level).
+	full := filepath.Join(d.tmp, rel)
+	err := os.ErrNotExist
+	if parentDone {
+		if err = os.Mkdir(full, 0o755); errors.Is(err, fs.ErrExist) {
+			err = nil
+		}
+	}
+	if err != nil {
+		if err := os.MkdirAll(full, 0o755); err != nil {
+			return fmt.Errorf("creating folder %s: %w", rel, err)
+		}
 	}
 	d.mu.Lock()
-	d.made[rel] = true
+	for p := rel; p != "." && !d.made[p]; p = filepath.Dir(p) {
+		d.made[p] = true
+	}
 	d.mu.Unlock()
 	return nil
 }

@@ -24,9 +24,18 @@ var pageTemplates = []string{"home.html", "incident.html", "page.html", "404.htm
 
 // Templates is a parsed theme, safe for concurrent use.
 type Templates struct {
-	sets   map[string]*template.Template
-	pool   sync.Pool
-	digest uint64
+	sets     map[string]*template.Template
+	partials *template.Template // baseof and the partials, for card
+	pool     sync.Pool
+	digest   uint64
+	cards    sync.Map // cardKey -> template.HTML
+}
+
+// cardKey names one rendering of partials/card.html.
+type cardKey struct {
+	card *Card
+	site *Site
+	root string
 }
 
 // Digest identifies the template sources: equal digests, equal templates.
@@ -63,7 +72,8 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 		diags.Errorf("templates/baseof.html", 0, 0, "restore it from the built-in theme", "the theme has no baseof.html")
 		return nil, diags
 	}
-	root := template.New("baseof.html").Funcs(funcs())
+	t := &Templates{sets: map[string]*template.Template{}}
+	root := template.New("baseof.html").Funcs(funcs()).Funcs(template.FuncMap{"card": t.card})
 	if _, err := root.Parse(base.text); err != nil {
 		diags.Add(templateDiag(base.display, err))
 		return nil, diags
@@ -83,7 +93,6 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	t := &Templates{sets: map[string]*template.Template{}}
 	h := fnv.New64a()
 	for _, name := range sortedNames(files) {
 		h.Write([]byte(name + "\x00" + files[name].text + "\x00"))
@@ -105,7 +114,36 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 		t.sets[name] = set
 	}
 	t.pool.New = func() any { return new(bytes.Buffer) }
+	if p, err := root.Clone(); err == nil {
+		t.partials = p
+	}
 	return t, diags
+}
+
+// card renders partials/card.html for c as seen from page p: the template
+// function {{card $ .}}. A listing shows the same incident on many pages
+// (every keyword page, every related list), so each card is rendered once
+// per link root and reused. The partial sees .Page.Site, .Page.Root and the
+// .Page.URL method; other page fields are empty there, since the HTML is
+// shared between pages.
+func (t *Templates) card(p *Page, c *Card) (template.HTML, error) {
+	if p == nil || c == nil {
+		return "", nil
+	}
+	k := cardKey{c, p.Site, p.Root}
+	if h, ok := t.cards.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	if t.partials == nil || t.partials.Lookup("partials/card.html") == nil {
+		return "", fmt.Errorf("theme has no partials/card.html")
+	}
+	var b bytes.Buffer
+	if err := t.partials.ExecuteTemplate(&b, "partials/card.html", map[string]any{"Page": &Page{Site: p.Site, Root: p.Root}, "Card": c}); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	t.cards.Store(k, h)
+	return h, nil
 }
 
 type fileSrc struct{ display, text string }

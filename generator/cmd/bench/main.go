@@ -8,8 +8,8 @@
 // For each size it writes bench/corpora/corpus-N if missing or incomplete,
 // runs one untimed warm-up build of every contender (so the page cache holds
 // the corpus), then the timed builds round-robin (casefile, hugo,
-// hugo+related, casefile, ...), each into a fresh output folder removed
-// before the timer starts. Per run it records wall time, CPU time
+// hugo+related, casefile, ...), each into a fresh output folder of its own
+// (the outputs are removed when the size is done), after sync(2). Per run it records wall time, CPU time
 // (user+sys) and peak RSS of the process; the report gives medians, and
 // Casefile's ratios to each Hugo variant. The big size is built by Casefile
 // alone. The Hugo site is bench/hugo (related.yaml adds related incidents).
@@ -239,16 +239,26 @@ func benchSize(cfg config, n int, cs []contender, progress io.Writer) ([]Series,
 	}
 	fmt.Fprintf(progress, "%d corpus %s: %d of %d incident files written in %s\n", n, dir, written, n, fmtDur(time.Since(t0)))
 
-	outDir := func(c contender) string {
-		return filepath.Join(cfg.Corpora, fmt.Sprintf("out-%d-%s", n, strings.ReplaceAll(c.name, "+", "-")))
+	// Every run writes into a folder of its own, removed only when the size
+	// is done. Deleting the previous output right before a run would make
+	// that run slow for reasons of the file system, not of the generator:
+	// ext4 skips inodes deleted in the last seconds (recently_deleted) when
+	// it allocates new ones, and on this kind of machine 30,000 file
+	// creations just after 30,000 deletions took 5 s instead of 1 s.
+	var outs []string
+	outDir := func(c contender, run string) string {
+		d := filepath.Join(cfg.Corpora, fmt.Sprintf("out-%d-%s-%s", n, strings.ReplaceAll(c.name, "+", "-"), run))
+		outs = append(outs, d)
+		return d
 	}
 	defer func() {
-		for _, c := range cs {
-			os.RemoveAll(outDir(c))
+		for _, d := range outs {
+			os.RemoveAll(d)
 		}
+		syscall.Sync()
 	}()
 	for _, c := range cs {
-		r, err := buildOnce(c, dir, outDir(c))
+		r, err := buildOnce(c, dir, outDir(c, "warmup"))
 		if err != nil {
 			return nil, fmt.Errorf("%d %s warm-up: %w", n, c.name, err)
 		}
@@ -260,7 +270,7 @@ func benchSize(cfg config, n int, cs []contender, progress io.Writer) ([]Series,
 	}
 	for k := 1; k <= cfg.Runs; k++ {
 		for i, c := range cs {
-			r, err := buildOnce(c, dir, outDir(c))
+			r, err := buildOnce(c, dir, outDir(c, strconv.Itoa(k)))
 			if err != nil {
 				return nil, fmt.Errorf("%d %s run %d/%d: %w", n, c.name, k, cfg.Runs, err)
 			}
@@ -275,14 +285,12 @@ func fmtRun(r Run) string {
 	return fmt.Sprintf("%.2fs (CPU %.2fs, peak RSS %s)", r.Wall.Seconds(), r.CPU.Seconds(), fmtRSS(r.RSS))
 }
 
-// buildOnce removes out (untimed), then runs one build into it and measures
-// it. A failed build is an error carrying its output.
+// buildOnce runs one build into the fresh folder out and measures it. A
+// failed build is an error carrying its output.
 //
-// Before the timer starts, sync(2) writes back everything dirty: the
-// previous run's output and the deletion of out. On this kind of machine a
-// build that starts while the kernel is still writing back 500 MB of the
-// last run's files takes twice as long, so without it each run would pay
-// for its predecessor.
+// Before the timer starts, sync(2) writes back everything dirty (the
+// previous run's output), so that no run pays for its predecessor's
+// writeback.
 func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return Run{}, err
@@ -593,7 +601,8 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 		"lists its top 5 related incidents by keywords, as Casefile always does.\n\n")
 	fmt.Fprintf(&b, "For each size, every contender first builds once untimed (warm-up, so the page cache holds the corpus), "+
 		"then the contenders run round-robin (%s, …), %d timed run(s) each. "+
-		"Every run builds into a fresh output folder: the previous output is removed before the timer starts, and removal is not timed. "+
+		"Every run builds into a fresh output folder of its own, after sync(2) has written back the previous run's files; the outputs are removed only when the size is done "+
+		"(on ext4, creating files just after deleting as many is several times slower: the allocator skips recently deleted inodes). "+
 		"Wall time is measured around the process; CPU time is its user+system time and peak RSS its ru_maxrss, both from wait4's rusage. "+
 		"The table gives medians of the %d runs; the ratios divide Casefile's median by the other contender's at the same size "+
 		"(below 1 means Casefile is faster or smaller).",
