@@ -644,3 +644,45 @@ func TestCacheRereadsOnlyInvalidated(t *testing.T) {
 		t.Errorf("zone change did not re-decode")
 	}
 }
+
+// A lean load drops the bodies it is told to, and ReadBody reads them
+// again exactly as Load would have kept them (CRLF and BOM included).
+func TestLoadWithDropsBodies(t *testing.T) {
+	files := map[string]string{
+		"content/incidents/a.md": "---\ntitle: A\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\nBody of a.\n",
+		"content/incidents/b.md": "\uFEFF---\r\ntitle: B\r\ndate: 2024-01-02\r\nsummary: S.\r\nkeywords: [k]\r\n---\r\nBody of b.\r\n::: internal\r\nx\r\n:::\r\n",
+		"content/about.md":       "---\ntitle: About\n---\nAbout us.\n",
+	}
+	fsys := mapFS(files)
+	full, d := Load(fsys, time.UTC)
+	if d.HasErrors() {
+		t.Fatal(d)
+	}
+	lean, d := LoadWith(fsys, time.UTC, LoadOptions{KeepBody: func(in *Incident) bool { return strings.Contains(string(in.Body), ":::") }})
+	if d.HasErrors() {
+		t.Fatal(d)
+	}
+	for i, in := range lean.Incidents {
+		want := full.Incidents[i].Body
+		switch in.Source {
+		case "content/incidents/a.md":
+			if in.Body != nil {
+				t.Errorf("a.md kept its body")
+			}
+		case "content/incidents/b.md":
+			if string(in.Body) != string(want) {
+				t.Errorf("b.md body = %q, want %q", in.Body, want)
+			}
+		}
+		got, err := ReadBody(fsys, in.Source)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("ReadBody(%s) = %q, %v; want %q", in.Source, got, err, want)
+		}
+	}
+	if len(lean.Pages) != 1 || string(lean.Pages[0].Body) != "About us.\n" {
+		t.Errorf("pages keep their bodies: %+v", lean.Pages)
+	}
+	if _, err := ReadBody(fsys, "content/incidents/gone.md"); err == nil {
+		t.Error("ReadBody of a missing file succeeded")
+	}
+}

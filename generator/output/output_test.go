@@ -1,6 +1,9 @@
 package output
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,4 +165,87 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// A streamed file lands in the build folder like any other, only on Commit;
+// writers without WriteStream get the bytes through WriteFile.
+func TestStream(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(w io.Writer) error {
+		for i := range 3 {
+			if _, err := fmt.Fprintf(w, "part %d;", i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := Stream(d, "data/all.json", write); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Errorf("destination exists before Commit: %v", err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(dest, "data", "all.json")); got != "part 0;part 1;part 2;" {
+		t.Errorf("streamed file = %q", got)
+	}
+
+	m := NewMemory()
+	if err := Stream(m, "x.json", write); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := m.Get("x.json"); string(b) != "part 0;part 1;part 2;" {
+		t.Errorf("memory stream = %q", b)
+	}
+	boom := errors.New("boom")
+	if err := Stream(m, "y.json", func(io.Writer) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("failed stream: %v", err)
+	}
+	if _, ok := m.Get("y.json"); ok {
+		t.Error("a failed stream was stored")
+	}
+	for _, w := range []Writer{m, Discard{}, d} {
+		if err := Stream(w, "../escape", write); err == nil {
+			t.Errorf("%T streamed to ../escape", w)
+		}
+	}
+}
+
+// Files written with plain system calls replace what was there, and
+// folders are made however the paths arrive.
+func TestDirWritesFilesAndFolders(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ name, data string }{
+		{"a/b/c/index.html", "deep first"},
+		{"a/index.html", "parent after"},
+		{"a/b/index.html", "middle"},
+		{"a/b/c/index.html", "rewritten, shorter"},
+		{"a/b/d/index.html", "sibling"},
+	} {
+		if err := d.WriteFile(f.name, []byte(f.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"a/b/c/index.html": "rewritten, shorter", "a/index.html": "parent after", "a/b/d/index.html": "sibling"} {
+		if got := readFile(t, filepath.Join(dest, filepath.FromSlash(name))); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	fi, err := os.Stat(filepath.Join(dest, "a", "index.html"))
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("file mode %v, %v", fi.Mode(), err)
+	}
 }

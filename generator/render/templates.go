@@ -28,14 +28,6 @@ type Templates struct {
 	partials *template.Template // baseof and the partials, for card
 	pool     sync.Pool
 	digest   uint64
-	cards    sync.Map // cardKey -> template.HTML
-}
-
-// cardKey names one rendering of partials/card.html.
-type cardKey struct {
-	card *Card
-	site *Site
-	root string
 }
 
 // Digest identifies the template sources: equal digests, equal templates.
@@ -130,9 +122,12 @@ func (t *Templates) card(p *Page, c *Card) (template.HTML, error) {
 	if p == nil || c == nil {
 		return "", nil
 	}
-	k := cardKey{c, p.Site, p.Root}
-	if h, ok := t.cards.Load(k); ok {
-		return h.(template.HTML), nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range c.rendered {
+		if r.t == t && r.site == p.Site && r.root == p.Root {
+			return r.html, nil
+		}
 	}
 	if t.partials == nil || t.partials.Lookup("partials/card.html") == nil {
 		return "", fmt.Errorf("theme has no partials/card.html")
@@ -142,7 +137,7 @@ func (t *Templates) card(p *Page, c *Card) (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(b.String())
-	t.cards.Store(k, h)
+	c.rendered = append(c.rendered, renderedCard{t, p.Site, p.Root, h})
 	return h, nil
 }
 

@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"strings"
+	"sync"
 )
 
 // Site is what every page knows of the site.
@@ -184,6 +185,19 @@ type Card struct {
 	Severity, Status    string
 	Date                Date
 	Keywords            []Keyword
+
+	// HTML of partials/card.html for this card, per template set and link
+	// root (Templates.card). A card is made once per build and shown on
+	// many pages; the memo lives with it and goes when the build does.
+	mu       sync.Mutex
+	rendered []renderedCard
+}
+
+type renderedCard struct {
+	t    *Templates
+	site *Site
+	root string
+	html template.HTML
 }
 
 // Pager links the pages of a paginated listing (site-relative URLs).

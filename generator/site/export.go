@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"sync"
 
 	"casefile/generator/content"
-	"casefile/generator/diag"
 	"casefile/generator/output"
 	"casefile/generator/seo"
 )
@@ -232,79 +230,129 @@ type exportRecord struct {
 	err  error
 }
 
-// streamExport writes the JSON export of a lean build, after the incident
-// pages: each incident's index.json, and incidents.json streamed to the
-// output a chunk of records at a time, so that neither the records nor the
-// whole file (hundreds of megabytes at 100,000 incidents) are ever held.
-func (b *builder) streamExport(ctx context.Context) error {
+// exportStream writes the JSON export of a lean build while the incident
+// pages render: each incident's job writes its index.json and hands its
+// record over; incidents.json is streamed to the output with the records in
+// site order as soon as each is next in line. Jobs are handed out in site
+// order, so only the few records finished ahead of a slower one wait, and
+// neither the records nor the whole file (hundreds of megabytes at 100,000
+// incidents) are ever held.
+type exportStream struct {
+	b    *builder
+	head string // `{"schema":…,"version":…,"site":{…}`
+	n    int
+
+	mu      sync.Mutex
+	next    int            // site index of the next record to write
+	pending map[int][]byte // records finished ahead of next; nil: skipped
+	w       *io.PipeWriter
+	err     error      // first write error
+	done    chan error // the output's result
+}
+
+const exportWhole = "incidents.json"
+
+// startExport claims incidents.json and starts streaming it.
+func (b *builder) startExport() (*exportStream, error) {
 	site, err := json.Marshal(b.exportSite())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	head := fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)
-	const whole = "incidents.json"
-	if err := b.claim(whole, "JSON export"); err != nil {
-		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
-		return b.stop()
+	e := &exportStream{b: b, n: len(b.incidents), pending: map[int][]byte{}, done: make(chan error, 1),
+		head: fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)}
+	if err := b.claim(exportWhole, "JSON export"); err != nil {
+		return nil, err
 	}
-	const chunk = 256
-	recs := make([][]byte, chunk)
-	var mu sync.Mutex
-	var errs diag.List
-	err = output.Stream(b.opts.Out, whole, func(w io.Writer) error {
-		if err := b.guard.check(whole, []byte(head)); err != nil {
+	if err := b.guard.check(exportWhole, []byte(e.head)); err != nil {
+		return nil, err
+	}
+	r, w := io.Pipe()
+	e.w = w
+	go func() {
+		err := output.Stream(b.opts.Out, exportWhole, func(out io.Writer) error {
+			_, err := io.Copy(out, r)
 			return err
-		}
-		if _, err := fmt.Fprintf(w, `%s,"count":%d,"incidents":[`, head, len(b.incidents)); err != nil {
-			return err
-		}
-		for lo := 0; lo < len(b.incidents); lo += chunk {
-			n := min(chunk, len(b.incidents)-lo)
-			b.forEach(ctx, n, func(k int) {
-				it := b.incidents[lo+k]
-				rec, err := json.Marshal(b.exportOf(it))
-				if err == nil {
-					// The guard checks the record as part of the incident's own file.
-					err = b.write(it.url+"index.json", it.src.Source+" (JSON)", []byte(head+`,"incident":`+string(rec)+"}\n"))
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					errs.Errorf(it.src.Source+" (JSON)", 0, 0, "", "%v", err)
-					return
-				}
-				recs[k] = rec
-				b.res.Files++
-			})
-			if err := ctx.Err(); err != nil {
-				return ErrCanceled
-			}
-			if len(errs) > 0 {
-				return nil // reported below; the build fails
-			}
-			for k := range n {
-				if lo+k > 0 {
-					if _, err := io.WriteString(w, ","); err != nil {
-						return err
-					}
-				}
-				if _, err := w.Write(recs[k]); err != nil {
-					return err
-				}
-				recs[k] = nil
-			}
-		}
-		_, err := io.WriteString(w, "]}\n")
-		return err
-	})
-	if errors.Is(err, ErrCanceled) {
-		return err
+		})
+		r.CloseWithError(err) // unblocks writers when the output failed
+		e.done <- err
+	}()
+	e.write(fmt.Sprintf(`%s,"count":%d,"incidents":[`, e.head, e.n))
+	return e, nil
+}
+
+func (e *exportStream) write(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
 	}
-	b.res.Diagnostics.Append(errs)
+}
+
+// record encodes incident it's record, writes its index.json and queues the
+// record for incidents.json. Safe for concurrent use.
+func (e *exportStream) record(it *incident) error {
+	rec, err := json.Marshal(e.b.exportOf(it))
+	if err == nil {
+		// The guard checks the record as part of the incident's own file.
+		err = e.b.write(it.url+"index.json", it.src.Source+" (JSON)", []byte(e.head+`,"incident":`+string(rec)+"}\n"))
+	}
 	if err != nil {
-		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
-	} else {
-		b.res.Files++
+		e.put(it.pos, nil)
+		return err
 	}
-	return b.stop()
+	e.b.extraFiles.Add(1)
+	e.put(it.pos, rec)
+	return nil
+}
+
+// skip marks incident i as having no record (its page failed; so does the
+// build).
+func (e *exportStream) skip(i int) { e.put(i, nil) }
+
+func (e *exportStream) put(i int, rec []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.pending[i] = rec
+	for {
+		rec, ok := e.pending[e.next]
+		if !ok {
+			return
+		}
+		delete(e.pending, e.next)
+		if rec != nil {
+			if e.next > 0 {
+				e.write(",")
+			}
+			if e.err == nil {
+				_, e.err = e.w.Write(rec)
+			}
+		} else if e.err == nil {
+			e.err = fmt.Errorf("incident %d has no record", e.next)
+		}
+		e.next++
+	}
+}
+
+// finish closes incidents.json; complete is false when the build failed or
+// was cancelled, and the file is then abandoned with an error.
+func (e *exportStream) finish(complete bool) error {
+	e.mu.Lock()
+	if complete && e.next == e.n && e.err == nil {
+		e.write("]}\n")
+	}
+	err := e.err
+	if !complete || e.next != e.n {
+		err = errors.Join(err, errors.New("incomplete"))
+	}
+	e.mu.Unlock()
+	if err != nil {
+		e.w.CloseWithError(err)
+	} else {
+		e.w.Close()
+	}
+	if outErr := <-e.done; outErr != nil {
+		return outErr
+	}
+	if complete && err == nil {
+		e.b.extraFiles.Add(1)
+	}
+	return err
 }

@@ -217,8 +217,9 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.mu.Lock()
 	b.late.list.Append(d)
 	b.late.mu.Unlock()
-	p.related, p.card, p.listing, p.pos = it.related, it.card, it.listing, it.pos
-	*it = *p
+	// Only the parse's own fields: other jobs read src, url and card meanwhile.
+	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal
+	it.lazy = false
 	return !d.HasErrors()
 }
 

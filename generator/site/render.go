@@ -26,24 +26,38 @@ type job struct {
 	key  uint64 // digest of everything the output depends on; 0 = unknown, always render
 }
 
-// renderAll renders and writes every output file on the workers. Pages are
-// written as soon as they are rendered, so the build never holds every
-// page's HTML at once.
+// renderAll renders and writes every output file on the workers (in lean
+// builds, all but the late ones: renderLate). Pages are written as soon as
+// they are rendered, so the build never holds every page's HTML at once.
 func (b *builder) renderAll(ctx context.Context) error {
-	if b.lean && b.searchEnabled {
+	if !b.lean {
+		return b.runJobs(ctx, b.jobs())
+	}
+	if b.searchEnabled {
 		b.index = search.NewIndexer(len(b.incidents))
 	}
-	if err := b.runJobs(ctx, b.jobs()); err != nil {
-		return err
+	var err error
+	if b.export, err = b.startExport(); err != nil {
+		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
+		return b.stop()
 	}
+	err = b.runJobs(ctx, b.jobs())
+	if xerr := b.export.finish(err == nil && ctx.Err() == nil); xerr != nil && err == nil {
+		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", xerr)
+		err = b.stop()
+	}
+	b.export = nil
+	b.res.Files += int(b.extraFiles.Swap(0))
+	return err
+}
+
+// renderLate writes, in lean builds, the search index, which needs every
+// incident's parsed markdown.
+func (b *builder) renderLate(ctx context.Context) error {
 	if !b.lean {
 		return nil
 	}
-	// Lean builds: what needs every incident's parsed markdown comes last.
-	if err := b.runJobs(ctx, b.searchFiles()); err != nil {
-		return err
-	}
-	return b.streamExport(ctx)
+	return b.stage("search", func() error { return b.runJobs(ctx, b.searchFiles()) })
 }
 
 // errSkipped is a job's way to say its file is not written for errors
@@ -88,18 +102,29 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 }
 
 // incidentPage renders an incident's page. A lean build parses its
-// markdown first, feeds the search indexer and then lets the page's HTML go.
+// markdown first, then writes its JSON export, feeds the search indexer and
+// lets the parsed markdown go.
 func (b *builder) incidentPage(it *incident) ([]byte, error) {
 	if !b.parseLazy(it) {
+		if b.export != nil {
+			b.export.skip(it.pos)
+		}
 		return nil, errSkipped
 	}
 	data, err := b.renderIncident(it)
-	if b.lean {
-		if b.index != nil {
-			b.index.Add(it.pos, b.searchDoc(it))
-		}
-		it.html, it.text, it.toc, it.faqIntro, it.notes = "", "", nil, "", ""
+	if !b.lean {
+		return data, err
 	}
+	if err == nil {
+		err = b.export.record(it)
+	} else {
+		b.export.skip(it.pos)
+	}
+	if b.index != nil {
+		b.index.Add(it.pos, b.searchDoc(it))
+	}
+	// What other files need of the parsed markdown is written or indexed.
+	it.html, it.text, it.toc, it.faqIntro, it.notes, it.faq = "", "", nil, "", "", nil
 	return data, err
 }
 

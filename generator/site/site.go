@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"casefile/generator/config"
@@ -74,7 +75,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	start := time.Now()
-	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}, lean: sess == nil, late: &lateDiags{}}
+	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}, lean: sess == nil, late: &lateDiags{}, extraFiles: &atomic.Int64{}}
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
@@ -132,7 +133,9 @@ type builder struct {
 	lean  bool
 	index *search.Indexer // lean builds: fed as incident pages render
 
-	late *lateDiags // lean builds: diagnostics of markdown parsed while rendering
+	late       *lateDiags    // lean builds: diagnostics of markdown parsed while rendering
+	export     *exportStream // lean builds: incidents.json, written as incident pages render
+	extraFiles *atomic.Int64 // files written by jobs beside their own (index.json)
 }
 
 // lateDiags collects diagnostics from the render workers.
@@ -218,7 +221,10 @@ func (b *builder) run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	return b.stage("render", func() error { return b.renderAll(ctx) })
+	if err := b.stage("render", func() error { return b.renderAll(ctx) }); err != nil {
+		return err
+	}
+	return b.renderLate(ctx)
 }
 
 func (b *builder) applyOverrides(cfg *config.Config) error {

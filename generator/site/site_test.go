@@ -494,3 +494,47 @@ keywords: [日本]
 		`<link rel="canonical" href="https://kb.example.org/incidents/%E6%97%A5%E6%9C%AC-%E9%98%B2%E8%A1%9B/">`)
 	b.AssertFile("sitemap.xml", "https://kb.example.org/incidents/%E6%97%A5%E6%9C%AC-%E9%98%B2%E8%A1%9B/")
 }
+
+// Cards are rendered once per link root and shared: a site's own
+// partials/card.html is used everywhere cards show, sees the card and the
+// page's link root, and (being shared between pages) no page-specific field.
+func TestCardPartialOverride(t *testing.T) {
+	archive := `
+-- templates/partials/card.html --
+<div class="mycard" data-kind="{{.Page.Kind}}"><a href="{{.Page.URL .Card.URL}}">{{.Card.Title}}</a></div>
+-- content/incidents/a.md --
+---
+title: Alpha outage
+date: 2024-01-02
+summary: S.
+keywords: [shared, linked]
+---
+Body.
+-- content/incidents/b.md --
+---
+title: Beta breach
+date: 2024-02-03
+summary: S.
+keywords: [shared, linked]
+---
+Body.
+-- content/incidents/c.md --
+---
+title: Gamma leak
+date: 2024-03-04
+summary: S.
+keywords: [shared]
+---
+Body.
+`
+	b := sitetest.Build(t, archive)
+	for _, p := range []string{"index.html", "keywords/shared/index.html", "incidents/a/index.html"} {
+		b.AssertFile(p, `<div class="mycard" data-kind=""><a href="/incidents/b/">Beta breach</a></div>`)
+	}
+	b.AssertNotInFile("index.html", `class="card"`)
+
+	in := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, archive)
+	in.AssertFile("index.html", `<a href="incidents/b/index.html">Beta breach</a>`)
+	in.AssertFile("keywords/shared/index.html", `<a href="../../incidents/b/index.html">Beta breach</a>`)
+	in.AssertFile("incidents/a/index.html", `<a href="../../incidents/b/index.html">Beta breach</a>`)
+}

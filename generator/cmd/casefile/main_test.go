@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -155,5 +157,47 @@ func TestArchiveAndProfileOutput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(src, "wiki-export", "index.html")); err != nil {
 		t.Errorf("internal profile did not build into its output folder: %v", err)
+	}
+}
+
+// --cpuprofile and --memprofile write pprof profiles (gzipped protocol
+// buffers) of the build; a profile that cannot be created is an error.
+func TestBuildProfiles(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident})
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	if code, _, errOut := runCLI("build", "-q", "-s", src, "--cpuprofile", cpu, "--memprofile", mem); code != 0 {
+		t.Fatalf("build: %d %s", code, errOut)
+	}
+	for _, p := range []string{cpu, mem} {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%s is not a gzipped profile (%d bytes, %v)", filepath.Base(p), len(b), err)
+		}
+	}
+	code, _, errOut := runCLI("build", "-q", "-s", src, "--cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof"))
+	if code == 0 || !strings.Contains(errOut, "--cpuprofile") {
+		t.Errorf("unwritable profile: %d %q", code, errOut)
+	}
+}
+
+// Builds tune the collector unless the environment does.
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	tuneGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != buildGCPercent {
+		t.Errorf("GC percent %d, want %d", got, buildGCPercent)
+	}
+	if got := debug.SetMemoryLimit(-1); got != buildMemoryCap {
+		t.Errorf("memory limit %d, want %d", got, buildMemoryCap)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	tuneGC(func(k string) string { return map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}[k] })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: percent changed to %d", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set: limit changed to %d", got)
 	}
 }
