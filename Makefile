@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/casefile
 GOFLAGS ?=
 
-.PHONY: all site serve test test-deps lint build clean fuzz corpus bench bench-deps
+.PHONY: all site serve test test-deps lint build clean fuzz corpus bench bench-deps bench-go pgo
 
 all: build
 
@@ -61,6 +61,19 @@ bench-deps:
 BENCHFLAGS ?=
 bench: build bench-deps
 	$(GO) run ./generator/cmd/bench $(BENCHFLAGS)
+
+## bench-go: the Go benchmarks of each stage (load, markdown, related, render, write, whole build), with allocations
+BENCHTIME ?= 1x
+bench-go:
+	$(GO) test -run '^$$' -benchmem -benchtime $(BENCHTIME) \
+	  -bench 'BenchmarkLoad|BenchmarkRenderCorpus|BenchmarkRelated10k|BenchmarkRenderIncidentPage|BenchmarkRenderTermPage|BenchmarkWritePages|BenchmarkBuild' \
+	  ./generator/content ./generator/markdown ./generator/related ./generator/site
+
+## pgo: refresh the profile the compiler optimises casefile with (a 10,000-incident build)
+pgo: build
+	$(GO) run ./generator/cmd/corpus -n 10000 -o bench/corpora/corpus-10000
+	./$(BIN) build -q -s bench/corpora/corpus-10000 -o bench/corpora/out-pgo --cpuprofile generator/cmd/casefile/default.pgo
+	rm -rf bench/corpora/out-pgo
 
 clean:
 	rm -rf bin public

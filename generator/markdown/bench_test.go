@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"casefile/generator/internal/corpus"
 	"os"
 	"testing"
 
@@ -61,5 +62,54 @@ func BenchmarkBaselineGoldmark(b *testing.B) {
 		if err := md.Convert(src, &buf); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// corpusBodies are the bodies of the first n incidents of the benchmark
+// corpus (generator/internal/corpus).
+func corpusBodies(b *testing.B, n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		_, data := corpus.Incident(i)
+		k := bytes.Index(data[3:], []byte("\n---\n"))
+		out[i] = data[3+k+5:]
+	}
+	return out
+}
+
+// BenchmarkRenderCorpus renders distinct incident bodies of the benchmark
+// corpus with one Renderer, as a build does (its code blocks repeat, so
+// most come from the highlight cache).
+func BenchmarkRenderCorpus(b *testing.B) {
+	benchmarkCorpus(b, false)
+}
+
+// BenchmarkRenderCorpusUncached is BenchmarkRenderCorpus with the highlight
+// cache emptied before every document: what chroma costs.
+func BenchmarkRenderCorpusUncached(b *testing.B) {
+	benchmarkCorpus(b, true)
+}
+
+func benchmarkCorpus(b *testing.B, uncached bool) {
+	docs := corpusBodies(b, 1000)
+	r := New(Options{})
+	size := 0
+	for _, d := range docs {
+		size += len(d)
+	}
+	b.SetBytes(int64(size / len(docs)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if uncached {
+			r.hl.cacheMu.Lock()
+			clear(r.hl.cache)
+			r.hl.cacheBytes = 0
+			r.hl.cacheMu.Unlock()
+		}
+		if _, err := r.Render(docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

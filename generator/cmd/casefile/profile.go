@@ -43,12 +43,12 @@ func startProfiles(f *flags) (stop func() error, err error) {
 
 // Garbage-collector settings for one-off builds, unless the environment sets
 // its own (GOGC, GOMEMLIMIT). A build allocates gigabytes of short-lived
-// page buffers over a small live heap: collecting at 200% growth instead of
+// page buffers over a small live heap: collecting at 300% growth instead of
 // 100% saves about a tenth of the CPU time at 10,000 incidents, and the soft
 // limit keeps a 100,000-incident build within its memory budget by
 // collecting more often near it.
 const (
-	buildGCPercent = 200
+	buildGCPercent = 300
 	buildMemoryCap = 1280 << 20 // bytes
 )
 
