@@ -240,3 +240,25 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// A one-off build (lean: bodies read again and rendered page by page,
+// export streamed, search index fed as pages render) writes exactly what a
+// Session's first build (everything parsed up front) serves, for sites
+// with internal material, facets and FAQ, in both profiles.
+func TestLeanBuildMatchesSession(t *testing.T) {
+	for name, archive := range map[string]string{"canary": canaryKB, "facets": facetsArchive, "one": oneIncident} {
+		for _, profile := range []string{site.ProfilePublic, site.ProfileInternal} {
+			fsys := sitetest.FS(archive)
+			sess := site.NewSession(site.Options{Source: fsys, Theme: casefile.Theme, Profile: profile})
+			u, err := sess.Build(context.Background(), nil)
+			if err != nil {
+				t.Fatalf("%s/%s: session: %v", name, profile, err)
+			}
+			clean := output.NewMemory()
+			if _, err := site.Build(context.Background(), site.Options{Source: clone(fsys), Theme: casefile.Theme, Out: clean, Profile: profile}); err != nil {
+				t.Fatalf("%s/%s: build: %v", name, profile, err)
+			}
+			compare(t, name+"/"+profile, u.Files, clean)
+		}
+	}
+}
