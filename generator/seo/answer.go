@@ -72,6 +72,76 @@ func AnswerHTML(src, base string) string {
 
 // PlainText returns the text of an HTML fragment, whitespace collapsed.
 func PlainText(src string) string {
+	if s, ok := plainTextSimple(src); ok {
+		return s
+	}
+	return plainTextTokenized(src)
+}
+
+// plainTextSimple is PlainText for the markup rendered markdown is made of,
+// without a tokenizer (which allocates a 4 KB buffer per call; the JSON
+// export calls PlainText for every FAQ answer). It reads tags that start
+// with a letter (or "/" and a letter) and end at the next '>', with no quote
+// or '<' inside, outside raw-text elements. Anything else (comments,
+// doctypes, script, style and the other raw-text elements, a '<' that does
+// not start such a tag, quotes in tags, CR and NUL) makes it give up: ok is
+// false and the tokenizer reads the fragment. FuzzPlainText checks that
+// both agree.
+func plainTextSimple(src string) (string, bool) {
+	if strings.ContainsAny(src, "\r\x00") {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(src))
+	for len(src) > 0 {
+		lt := strings.IndexByte(src, '<')
+		if lt < 0 {
+			lt = len(src)
+		}
+		if text := src[:lt]; strings.IndexByte(text, '&') >= 0 {
+			b.WriteString(html.UnescapeString(text))
+		} else {
+			b.WriteString(text)
+		}
+		if lt == len(src) {
+			break
+		}
+		src = src[lt+1:]
+		end := false
+		if strings.HasPrefix(src, "/") {
+			end, src = true, src[1:]
+		}
+		gt := strings.IndexByte(src, '>')
+		if gt < 0 || src == "" || !isASCIILetter(src[0]) || strings.ContainsAny(src[:gt], "<\"'") {
+			return "", false
+		}
+		tag := src[:gt]
+		name := tag
+		if k := strings.IndexAny(tag, " \t\n\f/"); k >= 0 {
+			name = tag[:k]
+		}
+		if rawTextElements[strings.ToLower(name)] {
+			return "", false
+		}
+		if end || !strings.HasSuffix(tag, "/") {
+			b.WriteByte(' ') // as the tokenizer path does for start and end tags
+		}
+		src = src[gt+1:]
+	}
+	return strings.Join(strings.Fields(b.String()), " "), true
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// rawTextElements are the elements whose content the tokenizer does not
+// read as markup.
+var rawTextElements = map[string]bool{
+	"script": true, "style": true, "textarea": true, "title": true, "xmp": true,
+	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true,
+}
+
+// plainTextTokenized is PlainText by the HTML tokenizer, for any markup.
+func plainTextTokenized(src string) string {
 	z := html.NewTokenizer(strings.NewReader(src))
 	var b strings.Builder
 	skip := 0

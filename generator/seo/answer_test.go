@@ -52,3 +52,52 @@ func TestGraphMarshalEscapes(t *testing.T) {
 		t.Errorf("round trip: %v %v", err, back)
 	}
 }
+
+// The tokenizer-free path gives the tokenizer's text, or gives up.
+func TestPlainTextSimple(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" means: must give up
+	}{
+		{"<p>One <b>two</b></p>\n<ul><li>three</li></ul>", "One two three"},
+		{"<p>a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#39; caf&eacute;</p>", `a&b <c> "d" 'e' café`},
+		{"<p>line<br>break<br />self-closing</p>", "line breakself-closing"}, // as the tokenizer reads it
+		{`<p><a href="x">link</a></p>`, ""}, // quotes in a tag
+		{"<p>x<script>alert(1)</script>y</p>", ""},
+		{"<p>x<!-- c --></p>", ""},
+		{"<p>1 < 2</p>", ""},
+		{"<p>cr\r\n</p>", ""},
+		{"plain text", "plain text"},
+	} {
+		got, ok := plainTextSimple(c.in)
+		if c.want == "" {
+			if ok {
+				t.Errorf("plainTextSimple(%q) = %q, want it to give up", c.in, got)
+			}
+			continue
+		}
+		if !ok || got != c.want {
+			t.Errorf("plainTextSimple(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+		if slow := plainTextTokenized(c.in); slow != got {
+			t.Errorf("tokenizer gives %q for %q, simple path %q", slow, c.in, got)
+		}
+	}
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{
+		"<p>One <b>two</b></p>", "<p>a&amp;b&lt;</p>", "<br/>x<br>y", "<p>caf&eacute; &#x41; &notit;</p>",
+		"<h3 id=x>Q?</h3><p>A</p>", "<pre class=chroma><code>rm -rf /</code></pre>", "<ul><li>a</li></ul>",
+		"&", "<", "</", "</p", "<a/b>", "<p>x</p >", "<P>X</P>", "text > more",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := plainTextSimple(s); ok {
+			if want := plainTextTokenized(s); got != want {
+				t.Errorf("plainTextSimple(%q) = %q, tokenizer %q", s, got, want)
+			}
+		}
+	})
+}
