@@ -62,7 +62,7 @@ func TestPlainTextSimple(t *testing.T) {
 		{"<p>One <b>two</b></p>\n<ul><li>three</li></ul>", "One two three"},
 		{"<p>a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#39; caf&eacute;</p>", `a&b <c> "d" 'e' café`},
 		{"<p>line<br>break<br />self-closing</p>", "line breakself-closing"}, // as the tokenizer reads it
-		{`<p><a href="x">link</a></p>`, ""}, // quotes in a tag
+		{`<p><a href="x">link</a></p>`, ""},                                  // quotes in a tag
 		{"<p>x<script>alert(1)</script>y</p>", ""},
 		{"<p>x<!-- c --></p>", ""},
 		{"<p>1 < 2</p>", ""},
