@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -150,6 +151,9 @@ func (b *textBuilder) node(root ast.Node, src []byte) {
 // unescapeText resolves backslash escapes and character references the way
 // goldmark's HTML writer does when it renders a text segment.
 func unescapeText(v []byte) []byte {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return v // nothing to resolve: most text
+	}
 	v = util.UnescapePunctuations(v)
 	v = util.ResolveNumericReferences(v)
 	return util.ResolveEntityNames(v)
