@@ -28,8 +28,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -233,7 +231,7 @@ func lookBinary(name string) (string, error) {
 func benchSize(cfg config, n int, cs []contender, progress io.Writer) ([]Series, error) {
 	dir := filepath.Join(cfg.Corpora, fmt.Sprintf("corpus-%d", n))
 	t0 := time.Now()
-	written, err := writeCorpus(dir, n)
+	written, err := corpus.Write(dir, n)
 	if err != nil {
 		return nil, fmt.Errorf("writing corpus %s: %w", dir, err)
 	}
@@ -322,71 +320,6 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
-}
-
-// writeCorpus writes the corpus of n incidents into dir as
-// generator/cmd/corpus does: only files whose content differs are written,
-// and incidents beyond n are removed. It returns how many incident files it
-// wrote.
-func writeCorpus(dir string, n int) (int, error) {
-	incidents := filepath.Join(dir, "content", "incidents")
-	if err := os.MkdirAll(incidents, 0o755); err != nil {
-		return 0, err
-	}
-	if _, err := writeIfChanged(filepath.Join(dir, "casefile.yaml"), []byte(corpus.Config)); err != nil {
-		return 0, err
-	}
-	entries, err := os.ReadDir(incidents)
-	if err != nil {
-		return 0, err
-	}
-	want := make(map[string]bool, n)
-	for i := 0; i < n; i++ {
-		want[filepath.Base(corpus.Path(i))] = true
-	}
-	for _, e := range entries {
-		if !want[e.Name()] {
-			if err := os.RemoveAll(filepath.Join(incidents, e.Name())); err != nil {
-				return 0, err
-			}
-		}
-	}
-	var (
-		wg      sync.WaitGroup
-		written atomic.Int64
-		errOnce sync.Once
-		first   error
-		next    = make(chan int)
-	)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p, data := corpus.Incident(i)
-				changed, err := writeIfChanged(filepath.Join(dir, filepath.FromSlash(p)), data)
-				if err != nil {
-					errOnce.Do(func() { first = err })
-				}
-				if changed {
-					written.Add(1)
-				}
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return int(written.Load()), first
-}
-
-func writeIfChanged(p string, data []byte) (bool, error) {
-	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
-		return false, nil
-	}
-	return true, os.WriteFile(p, data, 0o644)
 }
 
 // median of xs (the mean of the middle two for an even count; 0 for none).

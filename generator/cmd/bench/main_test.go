@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casefile/generator/internal/corpus"
 )
 
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
@@ -190,7 +192,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	// The corpus is complete: writing it again changes nothing. Outputs are gone.
-	if n, err := writeCorpus(filepath.Join(cfg.Corpora, fmt.Sprintf("corpus-%d", size)), size); err != nil || n != 0 {
+	if n, err := corpus.Write(filepath.Join(cfg.Corpora, fmt.Sprintf("corpus-%d", size)), size); err != nil || n != 0 {
 		t.Errorf("rewriting the corpus wrote %d files, %v", n, err)
 	}
 	entries, _ := os.ReadDir(cfg.Corpora)

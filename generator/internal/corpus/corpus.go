@@ -6,9 +6,15 @@
 package corpus
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Incident returns the path and content of incident i of a corpus.
@@ -102,3 +108,69 @@ var (
 		administrator password reset multifactor authentication monitoring alert analyst containment recovery restore
 		outage latency routing configuration deployment rollback incident postmortem lesson mitigation vulnerability`)
 )
+
+// Write writes the corpus of n incidents into dir: dir/casefile.yaml and
+// dir/content/incidents/. Only files whose content differs are written (so
+// writing it again is cheap and keeps modification times), and incidents of
+// a larger corpus in the same folder are removed. It returns how many
+// incident files it wrote.
+func Write(dir string, n int) (int, error) {
+	incidents := filepath.Join(dir, "content", "incidents")
+	if err := os.MkdirAll(incidents, 0o755); err != nil {
+		return 0, err
+	}
+	if _, err := writeIfChanged(filepath.Join(dir, "casefile.yaml"), []byte(Config)); err != nil {
+		return 0, err
+	}
+	entries, err := os.ReadDir(incidents)
+	if err != nil {
+		return 0, err
+	}
+	want := make(map[string]bool, n)
+	for i := 0; i < n; i++ {
+		want[filepath.Base(Path(i))] = true
+	}
+	for _, e := range entries {
+		if !want[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(incidents, e.Name())); err != nil {
+				return 0, err
+			}
+		}
+	}
+	var (
+		wg      sync.WaitGroup
+		written atomic.Int64
+		errOnce sync.Once
+		first   error
+		next    = make(chan int)
+	)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p, data := Incident(i)
+				changed, err := writeIfChanged(filepath.Join(dir, filepath.FromSlash(p)), data)
+				if err != nil {
+					errOnce.Do(func() { first = err })
+				}
+				if changed {
+					written.Add(1)
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return int(written.Load()), first
+}
+
+func writeIfChanged(p string, data []byte) (bool, error) {
+	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	return true, os.WriteFile(p, data, 0o644)
+}

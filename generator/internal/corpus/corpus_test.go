@@ -1,4 +1,4 @@
-package main
+package corpus_test
 
 import (
 	"os"
@@ -16,7 +16,7 @@ import (
 // alone and drops files of a larger corpus.
 func TestWriteCorpus(t *testing.T) {
 	dir := t.TempDir()
-	if err := write(dir, 300); err != nil {
+	if _, err := corpus.Write(dir, 300); err != nil {
 		t.Fatal(err)
 	}
 	c, d := content.Load(os.DirFS(dir), time.UTC)
@@ -61,7 +61,7 @@ func TestWriteCorpus(t *testing.T) {
 	if err := os.Chtimes(keep, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := write(dir, 100); err != nil {
+	if _, err := corpus.Write(dir, 100); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(keep); err != nil || !fi.ModTime().Equal(old) {
