@@ -125,6 +125,9 @@ func (b *builder) incidentPage(it *incident) ([]byte, error) {
 	}
 	// What other files need of the parsed markdown is written or indexed.
 	it.html, it.text, it.toc, it.faqIntro, it.notes, it.faq = "", "", nil, "", "", nil
+	if b.opts.Profile == ProfilePublic {
+		it.src.Body = nil // internal builds read it again for the wiki export
+	}
 	return data, err
 }
 

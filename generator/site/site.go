@@ -42,6 +42,11 @@ type Options struct {
 	BaseURL string        // overrides the config's base_url when set
 	Drafts  bool          // include drafts
 	Workers int           // parallelism; default GOMAXPROCS
+
+	// KeptBodyBytes is how much markdown a one-off build keeps in memory
+	// from loading to rendering beyond what it must (see keptBodyBytes);
+	// 0 means the default, a negative value none (every body is read again).
+	KeptBodyBytes int64
 }
 
 // Result describes a finished (or failed) build.
@@ -81,6 +86,9 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	}
 	if b.opts.Workers <= 0 {
 		b.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if b.opts.KeptBodyBytes == 0 {
+		b.opts.KeptBodyBytes = keptBodyBytes
 	}
 	err := b.run(ctx)
 	if sess != nil {
@@ -185,7 +193,7 @@ func (b *builder) run(ctx context.Context) error {
 		if b.sess != nil {
 			c, d = b.sess.content.Load(b.opts.Source, cfg.Location)
 		} else {
-			c, d = content.LoadWith(b.opts.Source, cfg.Location, content.LoadOptions{KeepBody: keepBody})
+			c, d = content.LoadWith(b.opts.Source, cfg.Location, content.LoadOptions{KeepBody: keepBodies(b.opts.KeptBodyBytes)})
 		}
 		b.res.Diagnostics.Append(d)
 		corpus = c
@@ -264,10 +272,27 @@ func (b *builder) applyOverrides(cfg *config.Config) error {
 	return nil
 }
 
-// keepBody tells a lean load which bodies to keep: those parsed before the
-// pages render, because the leak guard must know their internal text
-// before any file is written (internal incidents, `::: internal` blocks).
-func keepBody(in *content.Incident) bool {
+// keptBodyBytes is how much markdown a lean load keeps beyond the bodies it
+// must keep: reading a file again costs an open(2), so a knowledge base of
+// up to some 10,000 incidents keeps every body, while one of 100,000 keeps
+// this much and reads the rest again (every page lets its body go once
+// rendered, in public builds).
+const keptBodyBytes = 128 << 20
+
+// keepBodies tells a lean load which bodies to keep: those parsed before
+// the pages render (parseEarly), then any while budget lasts.
+func keepBodies(budget int64) func(*content.Incident) bool {
+	var left atomic.Int64
+	left.Store(budget)
+	return func(in *content.Incident) bool {
+		return parseEarly(in) || left.Add(-int64(len(in.Body))) >= 0
+	}
+}
+
+// parseEarly reports whether a lean build parses in's markdown before any
+// page renders: the leak guard must know the text of internal incidents and
+// `::: internal` blocks before any file is written.
+func parseEarly(in *content.Incident) bool {
 	if in.Visibility == "internal" || bytes.Contains(in.Body, fence) {
 		return true
 	}
