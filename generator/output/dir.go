@@ -16,13 +16,62 @@ import (
 
 // Dir writes a build into a fresh sibling folder of the destination and swaps
 // it in whole on Commit, so a failed or killed build leaves the previous
-// output untouched and stale files never linger.
+// output untouched and stale files never linger. WriteFile hands files to
+// one writing goroutine; Commit waits for it and reports its first error.
 type Dir struct {
 	dest string // the output folder the user named
 	tmp  string // sibling folder being written
 
 	mu   sync.Mutex
 	made map[string]bool // folders already created under tmp
+
+	// One goroutine makes every folder and file, so that the build's
+	// workers never contend in the kernel for a folder's lock (two threads
+	// creating entries in incidents/ spin on it) and never wait for a write.
+	once  sync.Once
+	q     chan writeReq
+	done  chan struct{}
+	errMu sync.Mutex
+	err   error // the first write error
+}
+
+type writeReq struct {
+	name string
+	data []byte
+}
+
+func (d *Dir) start() {
+	q, done := make(chan writeReq, 256), make(chan struct{})
+	d.q, d.done = q, done
+	go func() {
+		defer close(done)
+		for r := range q {
+			if err := d.writeNow(r.name, r.data); err != nil {
+				d.errMu.Lock()
+				if d.err == nil {
+					d.err = err
+				}
+				d.errMu.Unlock()
+			}
+		}
+	}()
+}
+
+// Flush waits for every file handed to WriteFile to be written and returns
+// the first error.
+func (d *Dir) Flush() error {
+	d.once.Do(d.start)
+	d.mu.Lock()
+	q := d.q
+	d.q = nil
+	d.mu.Unlock()
+	if q != nil {
+		close(q)
+		<-d.done
+	}
+	d.errMu.Lock()
+	defer d.errMu.Unlock()
+	return d.err
 }
 
 // NewDir prepares a build of dest. It creates the sibling temporary folder
@@ -49,11 +98,31 @@ func NewDir(dest string) (*Dir, error) {
 // Dest returns the absolute output folder.
 func (d *Dir) Dest() string { return d.dest }
 
-// WriteFile writes one file into the temporary folder.
+// WriteFile queues one file for writing into the temporary folder (the
+// caller must not change data afterwards); an error writing it is reported
+// by Flush and Commit. A path that may not be written is refused at once.
 func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := CheckPath(name); err != nil {
 		return err
 	}
+	d.once.Do(d.start)
+	d.errMu.Lock()
+	err := d.err
+	d.errMu.Unlock()
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	q := d.q
+	d.mu.Unlock()
+	if q == nil {
+		return fmt.Errorf("writing %s: the output is already committed or aborted", name)
+	}
+	q <- writeReq{name, data}
+	return nil
+}
+
+func (d *Dir) writeNow(name string, data []byte) error {
 	full := filepath.Join(d.tmp, filepath.FromSlash(name))
 	if err := d.mkdir(filepath.Dir(name)); err != nil {
 		return err
@@ -120,8 +189,13 @@ func (d *Dir) mkdir(rel string) error {
 	return nil
 }
 
-// Commit swaps the finished build in place of the destination.
+// Commit writes what is still queued, then swaps the finished build in
+// place of the destination.
 func (d *Dir) Commit() error {
+	if err := d.Flush(); err != nil {
+		d.Abort()
+		return err
+	}
 	var old string
 	if _, err := os.Lstat(d.dest); err == nil {
 		old = filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+randomSuffix())
@@ -147,6 +221,7 @@ func (d *Dir) Commit() error {
 
 // Abort removes the temporary folder; the destination is left as it was.
 func (d *Dir) Abort() {
+	d.Flush()
 	_ = os.RemoveAll(d.tmp)
 }
 

@@ -249,3 +249,31 @@ func TestDirWritesFilesAndFolders(t *testing.T) {
 		t.Errorf("file mode %v, %v", fi.Mode(), err)
 	}
 }
+
+// Files are written by the Dir's own goroutine: a write that fails (here a
+// file where a folder must go) is reported by Commit, which then leaves the
+// previous output as it was.
+func TestDirWriteErrorAtCommit(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	writeFile(t, filepath.Join(dest, "index.html"), "previous")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("a", []byte("a file")); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.WriteFile("a/index.html", []byte("needs a folder a")) // fails in the writer, or here if it already has
+	if err := d.Commit(); err == nil || !strings.Contains(err.Error(), "a") {
+		t.Fatalf("Commit = %v, want the write error", err)
+	}
+	if got := readFile(t, filepath.Join(dest, "index.html")); got != "previous" {
+		t.Errorf("previous output changed: %q", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(dest)); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	if err := d.WriteFile("late.html", nil); err == nil {
+		t.Error("WriteFile after Commit succeeded")
+	}
+}
