@@ -17,7 +17,8 @@ import (
 // Dir writes a build into a fresh sibling folder of the destination and swaps
 // it in whole on Commit, so a failed or killed build leaves the previous
 // output untouched and stale files never linger. WriteFile hands files to
-// one writing goroutine; Commit waits for it and reports its first error.
+// one writing goroutine (or, while its queue is full, writes them itself);
+// Commit waits for it and reports its first error.
 type Dir struct {
 	dest string // the output folder the user named
 	tmp  string // sibling folder being written
@@ -118,8 +119,15 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if q == nil {
 		return fmt.Errorf("writing %s: the output is already committed or aborted", name)
 	}
-	q <- writeReq{name, data}
-	return nil
+	select {
+	case q <- writeReq{name, data}:
+		return nil
+	default:
+		// The writer is behind (a very large site, a slow disk): write
+		// here rather than wait, so the kernel work spreads over the
+		// workers again instead of bounding the build.
+		return d.writeNow(name, data)
+	}
 }
 
 func (d *Dir) writeNow(name string, data []byte) error {
