@@ -50,7 +50,7 @@ func (b *builder) newLeakGuard(corpus *content.Corpus) *leakGuard {
 				g.add(in.Title, what)
 			}
 			g.addText(in.Summary, what)
-			if res, err := b.md.Render(in.Body); err == nil { // internal incidents keep their Body (keepBody)
+			if res, err := b.md.Render(in.Body); err == nil { // internal incidents keep their Body (parseEarly)
 				g.addText(res.Text, what)
 			}
 			continue

@@ -62,7 +62,7 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.incidents = make([]*incident, len(ins))
 	diags := make([]diag.List, len(ins))
 	b.forEach(ctx, len(ins), func(i int) {
-		if b.lean && (ins[i].Body == nil || !parseEarly(ins[i])) {
+		if b.lean && !parseEarly(ins[i]) { // a dropped body never needs parsing early
 			b.incidents[i] = &incident{src: ins[i], url: "incidents/" + ins[i].Slug + "/", lazy: true}
 			return
 		}

@@ -131,13 +131,13 @@ type builder struct {
 	claims *claims // output paths written so far
 	guard  *leakGuard
 
-	// lean is set for one-off builds (no Session): incident bodies are
-	// dropped when loaded, read again and rendered as markdown while the
-	// incident's page is rendered, and the page's HTML is let go once it is
-	// written; what other files need of it is kept small (the FAQ) or fed
-	// to the search indexer at once. The search index and the JSON export
-	// are written after every incident page. A build of 100,000 incidents so
-	// never holds every body or page at once.
+	// lean is set for one-off builds (no Session): an incident's markdown
+	// is rendered while its page is (its body kept from loading up to a
+	// budget, else read again), its index.json written and its record
+	// streamed into incidents.json by the same job, its text fed to the
+	// search indexer, and then its HTML and body are let go. The search
+	// index is written after every incident page. A build of 100,000
+	// incidents so never holds every body or page at once.
 	lean  bool
 	index *search.Indexer // lean builds: fed as incident pages render
 
