@@ -150,11 +150,11 @@ func TestInternalBlocksListedInBothProfiles(t *testing.T) {
 		if !reflect.DeepEqual(res.Internal, want) {
 			t.Errorf("Internal=%v: Internal blocks\n got %+v\nwant %+v", internal, res.Internal, want)
 		}
-		_, frag, err := r.RenderFragmentResult([]byte(src))
+		f, err := r.RenderFragmentResult([]byte(src))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(frag, want) {
+		if frag := f.Internal; !reflect.DeepEqual(frag, want) {
 			t.Errorf("Internal=%v: RenderFragmentResult blocks\n got %+v\nwant %+v", internal, frag, want)
 		}
 		if !internal && strings.Contains(string(res.HTML), "tail") {
@@ -264,10 +264,11 @@ func TestRenderFragmentInternal(t *testing.T) {
 	if strings.Contains(string(out), "fragment-secret") {
 		t.Errorf("public fragment: %s", out)
 	}
-	out, blocks, err := New(Options{Internal: true}).RenderFragmentResult(src)
+	f, err := New(Options{Internal: true}).RenderFragmentResult(src)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, blocks := f.HTML, f.Internal
 	if !strings.Contains(string(out), `<aside class="internal"`) || !strings.Contains(string(out), "fragment-secret") {
 		t.Errorf("internal fragment: %s", out)
 	}

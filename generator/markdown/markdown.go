@@ -134,6 +134,10 @@ type Result struct {
 	// BlockedLinks lists the links, images and autolinks whose scheme was
 	// not allowed and which were neutralised (see SafeURL).
 	BlockedLinks []BlockedLink
+	// Links lists the destinations of the links, images and URL autolinks
+	// that stayed, in document order (for link checks). FAQ answers
+	// included; internal blocks a public build removes are not.
+	Links []LinkRef
 	// Internal lists the outermost "::: internal" blocks in document order,
 	// in both profiles, so that a leak guard can check that no output of a
 	// public build contains their text. In the public profile none of their
@@ -152,6 +156,7 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 		plain    string
 		sections []faqSection
 		blocked  []blockedLink
+		kept     []linkRef
 		internal []*internalNode
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
@@ -159,6 +164,7 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 	pc.Set(textKey, &plain)
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
+	pc.Set(linksKey, &kept)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
 	rb := r.getBuf()
@@ -171,10 +177,8 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 	res.Headings = collectHeadings(doc, src, &lines)
 	res.Text = plain
 	res.Internal = r.internalBlocks(src, internal, &lines)
-	for _, b := range blocked {
-		line, _ := lines.position(b.pos)
-		res.BlockedLinks = append(res.BlockedLinks, BlockedLink{Dest: b.dest, Line: line})
-	}
+	res.BlockedLinks = blockedLinks(blocked, &lines)
+	res.Links = linkRefs(kept, &lines)
 
 	for i, sec := range sections {
 		line, _ := lines.position(headingOffset(sec.heading, src))
@@ -218,28 +222,70 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 // fragment only. "::: internal" blocks are kept or left out as in Render;
 // RenderFragmentResult also lists them.
 func (r *Renderer) RenderFragment(src []byte) ([]byte, error) {
-	out, _, err := r.RenderFragmentResult(src)
-	return out, err
+	f, err := r.RenderFragmentResult(src)
+	return f.HTML, err
 }
 
-// RenderFragmentResult is RenderFragment that also returns the fragment's
-// "::: internal" blocks (see Result.Internal).
-func (r *Renderer) RenderFragmentResult(src []byte) (out []byte, internal []InternalBlock, err error) {
+// Fragment is a rendered fragment (see RenderFragment) and what a build
+// checks in it.
+type Fragment struct {
+	HTML     []byte
+	Internal []InternalBlock // "::: internal" blocks, as Result.Internal
+	Headings []Heading       // headings with their ids
+	Links    []LinkRef       // kept destinations, as Result.Links
+	Blocked  []BlockedLink   // neutralised destinations, as Result.BlockedLinks
+}
+
+// RenderFragmentResult is RenderFragment with the fragment's "::: internal"
+// blocks, headings and links.
+func (r *Renderer) RenderFragmentResult(src []byte) (f Fragment, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, internal, err = nil, nil, panicError(p)
+			f, err = Fragment{}, panicError(p)
 		}
 	}()
-	var nodes []*internalNode
+	var (
+		nodes   []*internalNode
+		blocked []blockedLink
+		kept    []linkRef
+	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(internalKey, &nodes)
+	pc.Set(blockedKey, &blocked)
+	pc.Set(linksKey, &kept)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	rb := r.getBuf()
 	defer r.putBuf(rb)
-	if out, err = r.renderNode(rb, src, doc); err != nil {
-		return nil, nil, err
+	if f.HTML, err = r.renderNode(rb, src, doc); err != nil {
+		return Fragment{}, err
 	}
-	return out, r.internalBlocks(src, nodes, &lineIndex{src: src}), nil
+	lines := lineIndex{src: src}
+	f.Internal = r.internalBlocks(src, nodes, &lines)
+	f.Headings = collectHeadings(doc, src, &lines)
+	f.Links = linkRefs(kept, &lines)
+	f.Blocked = blockedLinks(blocked, &lines)
+	return f, nil
+}
+
+func blockedLinks(list []blockedLink, lines *lineIndex) []BlockedLink {
+	var out []BlockedLink
+	for _, b := range list {
+		line, _ := lines.position(b.pos)
+		out = append(out, BlockedLink{Dest: b.dest, Line: line})
+	}
+	return out
+}
+
+func linkRefs(list []linkRef, lines *lineIndex) []LinkRef {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]LinkRef, len(list))
+	for i, l := range list {
+		line, col := lines.position(l.pos)
+		out[i] = LinkRef{Dest: l.dest, Line: line, Col: col, Image: l.image}
+	}
+	return out
 }
 
 // Stylesheet returns CSS for highlighted code: the light style, and the dark

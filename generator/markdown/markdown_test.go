@@ -732,3 +732,40 @@ func TestPanicBecomesError(t *testing.T) {
 		t.Errorf("RenderFragment: out = %q, err = %v", out, err)
 	}
 }
+
+func TestLinks(t *testing.T) {
+	src := "# T\n\nSee [the other](/incidents/b/#faq) and ![map](img/map.png \"Map\").\n\n" +
+		"  Mail [us](mailto:a@b.c), call [us](tel:+1), or [bad](javascript:alert(1)).\n\n" +
+		"[ref]: ../c/\n\nA [reference][ref], <https://kb.example.org/x/> and www.example.com/y.\n\n" +
+		"Escaped [q](/a\\_b/?x=1&amp;y=2#s%20t).\n\n" +
+		"## FAQ\n\n### Q?\n\nSee [there](#timeline).\n"
+	res, err := New(Options{}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LinkRef{
+		{Dest: "/incidents/b/#faq", Line: 3, Col: 5},
+		{Dest: "img/map.png", Line: 3, Col: 40, Image: true},
+		{Dest: "../c/", Line: 9, Col: 3},
+		{Dest: "https://kb.example.org/x/", Line: 9, Col: 21},
+		{Dest: "http://www.example.com/y", Line: 9, Col: 53},
+		{Dest: "/a_b/?x=1&y=2#s%20t", Line: 11, Col: 9},
+		{Dest: "#timeline", Line: 17, Col: 5},
+	}
+	if !reflect.DeepEqual(res.Links, want) {
+		t.Errorf("Links:\n got %+v\nwant %+v", res.Links, want)
+	}
+	if len(res.BlockedLinks) != 1 || res.BlockedLinks[0].Line != 5 {
+		t.Errorf("BlockedLinks = %+v", res.BlockedLinks)
+	}
+	f, err := New(Options{}).RenderFragmentResult([]byte("## H\n\n[x](../y/#z)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []LinkRef{{Dest: "../y/#z", Line: 3, Col: 1}}; !reflect.DeepEqual(f.Links, want) {
+		t.Errorf("fragment Links = %+v, want %+v", f.Links, want)
+	}
+	if len(f.Headings) != 1 || f.Headings[0].ID != "h" {
+		t.Errorf("fragment Headings = %+v", f.Headings)
+	}
+}

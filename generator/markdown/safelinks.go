@@ -15,6 +15,19 @@ import (
 // transformer appends to (only when Render asks for it).
 var blockedKey = parser.NewContextKey()
 
+// linksKey holds, in the parser.Context, a *[]linkRef the safe-link
+// transformer appends every allowed destination to (when Render asks).
+var linksKey = parser.NewContextKey()
+
+// LinkRef is a link or image destination the document kept: relative
+// (a path, "#fragment", "?query") or http(s). A link checker resolves the
+// relative ones against the page; mailto: and tel: are left out.
+type LinkRef struct {
+	Dest      string // as written, with backslash escapes and character references resolved
+	Line, Col int    // 1-based position of the link's "[" (or "<" of an autolink) in src
+	Image     bool
+}
+
 // BlockedLink is a link, image or autolink whose destination used a scheme
 // outside the allow list and was neutralised.
 type BlockedLink struct {
@@ -37,6 +50,7 @@ type safeLinkTransformer struct{}
 func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	blocked, _ := pc.Get(blockedKey).(*[]blockedLink)
+	kept, _ := pc.Get(linksKey).(*[]linkRef)
 	var autolinks []*ast.AutoLink
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -47,11 +61,15 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 			if !SafeURL(n.Destination) {
 				record(blocked, n.Destination, n)
 				n.Destination = []byte("#")
+			} else {
+				keep(kept, n.Destination, n, false)
 			}
 		case *ast.Image:
 			if !SafeURL(n.Destination) {
 				record(blocked, n.Destination, n)
 				n.Destination = []byte("#")
+			} else {
+				keep(kept, n.Destination, n, true)
 			}
 		case *ast.AutoLink:
 			url := n.URL(src)
@@ -61,6 +79,12 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 			if !SafeURL(url) {
 				record(blocked, url, n)
 				autolinks = append(autolinks, n)
+			} else if n.AutoLinkType == ast.AutoLinkURL && keep(kept, url, n, false) {
+				// linkify starts a bare URL's node at the space before it
+				l := &(*kept)[len(*kept)-1]
+				for l.pos < len(src) && (src[l.pos] == ' ' || src[l.pos] == '\t') {
+					l.pos++
+				}
 			}
 			return ast.WalkSkipChildren, nil
 		}
@@ -85,6 +109,23 @@ func record(list *[]blockedLink, dest []byte, n ast.Node) {
 		return
 	}
 	*list = append(*list, blockedLink{dest: string(resolveURL(dest)), pos: n.Pos()})
+}
+
+// linkRef is a LinkRef with the byte offset Render turns into a position.
+type linkRef struct {
+	dest  string
+	pos   int
+	image bool
+}
+
+// keep records a kept destination unless it is mailto: or tel:, which name
+// nothing on the site, and reports whether it did.
+func keep(list *[]linkRef, dest []byte, n ast.Node, image bool) bool {
+	if list == nil || hasPrefixFold(dest, "mailto:") || hasPrefixFold(dest, "tel:") {
+		return false
+	}
+	*list = append(*list, linkRef{dest: string(resolveURL(dest)), pos: n.Pos(), image: image})
+	return true
 }
 
 // SafeURL reports whether a link destination is allowed: relative (path,
