@@ -39,9 +39,10 @@ var (
 // pos keeps where corpus-level checks point: the value nodes of slug, id,
 // related and aliases entries. Values built outside this package have none.
 type pos struct {
-	slug, id *meta.Node
-	related  []*meta.Node
-	aliases  []*meta.Node
+	slug, id      *meta.Node
+	date, updated *meta.Node
+	related       []*meta.Node
+	aliases       []*meta.Node
 }
 
 // decoder decodes the front matter of one file.
@@ -152,7 +153,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		case "draft":
 			in.Draft = d.Bool(v, k)
 		case "internal_notes":
-			in.InternalNotes = d.Text(v, k)
+			in.InternalNotes, in.NotesLine = d.Text(v, k), v.Line
 		default:
 			d.Unknown(kv.Key, "", IncidentKeys, synonyms)
 		}
@@ -176,6 +177,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		d.Errorf(updated, "`updated` is when the incident last changed, so it cannot be earlier than `date`; swap them or fix the typo",
 			"`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
+	p.date, p.updated = date, updated
 	in.pos = p
 	d.Diags.Sort()
 	return in, d.Diags
@@ -223,6 +225,7 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 	if !pg.Updated.IsZero() && !pg.Date.IsZero() && pg.Updated.Before(pg.Date.Time) {
 		d.Errorf(updated, "`updated` cannot be earlier than `date`", "`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
+	p.date, p.updated = date, updated
 	pg.pos = p
 	d.Diags.Sort()
 	return pg, d.Diags

@@ -125,7 +125,7 @@ func TestDecodeFullIncident(t *testing.T) {
 		Sources: []Source{{"Postmortem", "https://example.org/pm", "Example", Date{tm("2024-01-01T00:00:00Z"), PrecisionYear}, 28}},
 		FAQ:     []FAQEntry{{"Was data lost?", "No. **Nothing** was lost.", 33, 15}},
 		Related: []string{"INC-42"}, Aliases: []string{"/2024/db-full/"},
-		Image: "/img/disk.png", Draft: true, InternalNotes: "Ask Jane.",
+		Image: "/img/disk.png", Draft: true, InternalNotes: "Ask Jane.", NotesLine: 40,
 	}
 	in.pos = nil
 	if !reflect.DeepEqual(in, want) {
@@ -441,6 +441,7 @@ Body text.
 		for i := range in.FAQ {
 			in.FAQ[i].Line, in.FAQ[i].Col = 0, 0
 		}
+		in.NotesLine = 0
 	}
 	if !reflect.DeepEqual(y, tm) {
 		t.Errorf("yaml\n%#v\ntoml\n%#v", y, tm)

@@ -96,6 +96,7 @@ type Incident struct {
 	Image         string
 	Draft         bool
 	InternalNotes string // markdown, internal profile only
+	NotesLine     int    // line of internal_notes' value in Source
 
 	pos *pos // where slug, id, related and aliases were written; nil when not decoded here
 }

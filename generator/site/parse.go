@@ -30,6 +30,7 @@ type incident struct {
 	listing  uint64 // digest of what listings show (Session builds)
 	pos      int    // index in builder.incidents (search document id)
 	lazy     bool   // lean builds: markdown not parsed yet (parsed when the page renders)
+	refs     refs   // what the link and FAQ checks need once the HTML is gone
 }
 
 // page is a plain page on its way through the build.
@@ -37,6 +38,7 @@ type page struct {
 	src  *content.Page
 	url  string // "<slug>/"
 	html template.HTML
+	refs refs
 }
 
 // internalText is the text of one `::: internal` block and where it starts.
@@ -53,6 +55,7 @@ var reservedIDs = []string{"main", "faq", "sources", "timeline", "related", "sit
 func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.sess.prepare(b, corpus)
 	b.guard = b.newLeakGuard(corpus)
+	b.excluded = b.excludedPages(corpus)
 	var ins []*content.Incident
 	for _, in := range corpus.Incidents {
 		if b.include(in.Draft, in.Visibility) {
@@ -100,11 +103,20 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 		d.Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
 	}
 	html := res.HTML
+	ids := map[string]bool{"main": true}
 	if res.HasFAQSection {
 		// Plain pages have no FAQ structure: keep the section as written.
 		html = append(html, []byte(faqAsHTML(res))...)
+		ids["faq"] = true
 	}
-	return &page{src: p, url: p.Slug + "/", html: template.HTML(html)}, d
+	pg := &page{src: p, url: p.Slug + "/", html: template.HTML(html)}
+	for _, h := range res.Headings {
+		ids[h.ID] = true
+	}
+	sink := linkSink{b: b, source: p.Source, ids: ids, r: &pg.refs, d: &d}
+	sink.add(res.Links, res.BlockedLinks, p.BodyLine, true)
+	sink.finish()
+	return pg, d
 }
 
 func faqAsHTML(res markdown.Result) string {
@@ -160,21 +172,35 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		line, col int
 	}
 	var items []item
+	type fmLinks struct {
+		links   []markdown.LinkRef
+		blocked []markdown.BlockedLink
+		line    int
+	}
+	var answerLinks []fmLinks
 	for _, f := range in.FAQ {
-		html, blocks, err := b.md.RenderFragmentResult([]byte(f.Answer))
-		for _, blk := range blocks {
+		frag, err := b.md.RenderFragmentResult([]byte(f.Answer))
+		for _, blk := range frag.Internal {
 			it.internal = append(it.internal, internalText{f.Line, blk.Text})
 		}
 		if err != nil {
 			d.Errorf(in.Source, f.Line, f.Col, "", "cannot render the answer to %q: %v", f.Question, err)
 			continue
 		}
+		html := frag.HTML
 		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
 		// The body's Text covers its own FAQ section; add the front-matter answers.
 		it.text += " " + seo.PlainText(string(html))
+		for _, h := range frag.Headings {
+			ids[h.ID] = true
+		}
+		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, f.Line})
 	}
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})
+		for _, h := range f.Headings {
+			ids[h.ID] = true
+		}
 	}
 	seen := map[string]item{}
 	for _, f := range items {
@@ -195,14 +221,26 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			continue
 		}
 		it.faq = append(it.faq, render.FAQ{Question: f.q, ID: uniqueID(ids, "faq-"+markdown.HeadingID(f.q)), Answer: template.HTML(f.answer)})
+		it.refs.questions = append(it.refs.questions, question{idHash(key), f.line, f.col})
 	}
 	if in.InternalNotes != "" && b.opts.Profile == ProfileInternal {
-		html, err := b.md.RenderFragment([]byte(in.InternalNotes))
+		frag, err := b.md.RenderFragmentResult([]byte(in.InternalNotes))
 		if err != nil {
-			d.Errorf(in.Source, 0, 0, "", "cannot render internal_notes: %v", err)
+			d.Errorf(in.Source, in.NotesLine, 0, "", "cannot render internal_notes: %v", err)
 		}
-		it.notes = template.HTML(html)
+		it.notes = template.HTML(frag.HTML)
+		for _, h := range frag.Headings {
+			ids[h.ID] = true
+		}
+		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, in.NotesLine})
 	}
+	sink := linkSink{b: b, source: in.Source, ids: ids, r: &it.refs, d: &d}
+	sink.add(res.Links, res.BlockedLinks, in.BodyLine, true)
+	for _, l := range answerLinks {
+		sink.add(l.links, l.blocked, l.line, false)
+	}
+	sink.finish()
+
 	return it, d
 }
 
@@ -218,9 +256,9 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.list.Append(d)
 	b.late.mu.Unlock()
 	// Only the parse's own fields: other jobs read src, url and card meanwhile.
-	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal
+	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal, it.refs = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal, p.refs
 	it.lazy = false
-	return !d.HasErrors()
+	return !d.HasErrors() || b.opts.KeepGoing
 }
 
 // normQuestion folds case, spacing and trailing punctuation so that "Was

@@ -98,6 +98,7 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	b.res.Diagnostics.Append(errs)
 	b.res.Diagnostics.Append(b.late.list)
 	b.late.list = nil
+	b.holdContentErrors()
 	return b.stop()
 }
 

@@ -278,7 +278,7 @@ func (s *Session) edited(changed []string, res *Result) []string {
 
 // signature is what, besides a file's bytes, shapes its parse output.
 func signature(b *builder) string {
-	return fmt.Sprintf("%s|%v|%s|%s", b.opts.Profile, b.cfg.UnsafeHTML, b.cfg.HighlightLight, b.cfg.HighlightDark)
+	return fmt.Sprintf("%s|%v|%s|%s|%s", b.opts.Profile, b.cfg.UnsafeHTML, b.cfg.HighlightLight, b.cfg.HighlightDark, b.cfg.BaseURL) // the base URL decides which links are same-site
 }
 
 // prepare empties the parse caches when the options shaping them changed

@@ -42,6 +42,13 @@ type Options struct {
 	BaseURL string        // overrides the config's base_url when set
 	Drafts  bool          // include drafts
 	Workers int           // parallelism; default GOMAXPROCS
+	Now     time.Time     // the present, for future-date warnings; default the clock
+
+	// KeepGoing reports every problem in one run (casefile check): errors
+	// in content files do not stop the build, which goes on without the
+	// files they make unusable (see keepgoing.go). Only for output that is
+	// thrown away: the site built is incomplete.
+	KeepGoing bool
 
 	// KeptBodyBytes is how much markdown a one-off build keeps in memory
 	// from loading to rendering beyond what it must (see keptBodyBytes);
@@ -90,10 +97,14 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	if b.opts.KeptBodyBytes == 0 {
 		b.opts.KeptBodyBytes = keptBodyBytes
 	}
+	if b.opts.Now.IsZero() {
+		b.opts.Now = time.Now()
+	}
 	err := b.run(ctx)
 	if sess != nil {
 		sess.built = b
 	}
+	b.res.Diagnostics.Append(b.held)
 	b.res.Diagnostics.Sort()
 	b.res.Duration = time.Since(start)
 	if err != nil {
@@ -128,8 +139,12 @@ type builder struct {
 	siteKey       uint64        // digest of what every page depends on (Session builds)
 	allListed     uint64        // digest of every incident's listing fields
 
-	claims *claims // output paths written so far
-	guard  *leakGuard
+	claims   *claims // output paths written so far
+	guard    *leakGuard
+	excluded map[string]string // page folders of incidents left out of this build → why, for link hints
+
+	held      diag.List       // KeepGoing: errors in content files, reported at the end
+	unchecked map[string]bool // KeepGoing: page folders of files left out for their errors; links to them are not reported
 
 	// lean is set for one-off builds (no Session): an incident's markdown
 	// is rendered while its page is (its body kept from loading up to a
@@ -196,7 +211,12 @@ func (b *builder) run(ctx context.Context) error {
 			c, d = content.LoadWith(b.opts.Source, cfg.Location, content.LoadOptions{KeepBody: keepBodies(b.opts.KeptBodyBytes)})
 		}
 		b.res.Diagnostics.Append(d)
+		b.res.Diagnostics.Append(content.Future(c, b.opts.Now))
 		corpus = c
+		if b.opts.KeepGoing {
+			b.dropBroken(c)
+			b.holdContentErrors()
+		}
 		return b.stop()
 	})
 	if err != nil {
@@ -212,6 +232,7 @@ func (b *builder) run(ctx context.Context) error {
 		b.res.Diagnostics.Append(d)
 		b.tpl = tpl
 		b.parse(ctx, corpus)
+		b.holdContentErrors()
 		return b.stop()
 	})
 	if err != nil {
@@ -232,7 +253,13 @@ func (b *builder) run(ctx context.Context) error {
 	if err := b.stage("render", func() error { return b.renderAll(ctx) }); err != nil {
 		return err
 	}
-	return b.renderLate(ctx)
+	if err := b.renderLate(ctx); err != nil {
+		return err
+	}
+	return b.stage("check", func() error {
+		b.checkSite()
+		return b.stop()
+	})
 }
 
 func (b *builder) applyOverrides(cfg *config.Config) error {

@@ -1,12 +1,13 @@
 // Command casefile builds incident knowledge bases into static sites.
 //
 //	casefile build [-s DIR] [-o DIR] [--profile public|internal] [--base-url URL] [--drafts]
-//	casefile check [-s DIR]
+//	casefile check [-s DIR] [--profile public|internal] [--format text|json]
 //	casefile version
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +43,7 @@ Flags:
       --base-url URL    override base_url from the config
       --drafts          include drafts
       --archive FILE    build: write the site as one zip archive (for an intranet host)
+      --format FORMAT   check: text (default; file:line:col: severity: message) or json
       --bind ADDR       serve: address to listen on (default 127.0.0.1)
       --port N          serve: port (default 1313)
       --navigate        serve: send the browser to the incident just edited
@@ -222,18 +224,75 @@ func buildArchive(ctx context.Context, f *flags, stdout, stderr io.Writer) int {
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, err := parse("check", args, stderr)
-	if err != nil {
+	f := &flags{}
+	fs := newFlagSet("check", f, stderr)
+	format := fs.String("format", "text", "text or json")
+	if err := parseArgs(fs, args); err != nil {
 		return 2
 	}
-	res, err := site.Build(ctx, options(f, output.Discard{}))
-	report(stderr, f, res)
-	if err != nil {
-		printErr(stderr, err)
-		return 1
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "casefile check: unknown --format %q; use text or json\n", *format)
+		return 2
 	}
-	if !f.quiet {
-		fmt.Fprintf(stdout, "%s: no errors, %s\n", f.source, count(res.Diagnostics.Count(diag.Warning), "warning", "warnings"))
+	// Without --profile, both profiles are checked: the public one leaves
+	// out internal incidents and notes, the internal one has them all.
+	profiles := []string{site.ProfilePublic, site.ProfileInternal}
+	fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "profile" {
+			profiles = []string{f.profile}
+		}
+	})
+	var all diag.List
+	seen := map[diag.Diagnostic]bool{}
+	for _, p := range profiles {
+		f.profile = p
+		opts := options(f, output.Discard{})
+		opts.KeepGoing = true
+		res, err := site.Build(ctx, opts)
+		var be *diag.BuildError
+		if err != nil && !errors.As(err, &be) {
+			fmt.Fprintf(stderr, "casefile check: %v\n", err)
+			return 1
+		}
+		for _, d := range res.Diagnostics {
+			if !seen[d] {
+				seen[d] = true
+				all = append(all, d)
+			}
+		}
+	}
+	all.Sort()
+	nerr, nwarn := all.Count(diag.Error), all.Count(diag.Warning)
+	if *format == "json" {
+		out := struct {
+			Source      string    `json:"source"`
+			Profiles    []string  `json:"profiles"`
+			Errors      int       `json:"errors"`
+			Warnings    int       `json:"warnings"`
+			Diagnostics diag.List `json:"diagnostics"`
+		}{f.source, profiles, nerr, nwarn, all}
+		if out.Diagnostics == nil {
+			out.Diagnostics = diag.List{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(stderr, "casefile check:", err)
+			return 1
+		}
+	} else {
+		for _, d := range all {
+			if d.Severity == diag.Error || !f.quiet {
+				fmt.Fprintln(stdout, d)
+			}
+		}
+		if !f.quiet || nerr > 0 {
+			fmt.Fprintf(stdout, "casefile check: %s: %s, %s (%s)\n", f.source, count(nerr, "error", "errors"),
+				count(nwarn, "warning", "warnings"), strings.Join(profiles, " and "))
+		}
+	}
+	if nerr > 0 {
+		return 1
 	}
 	return 0
 }

@@ -92,7 +92,7 @@ func TestCheckWritesNothing(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("check failed: %s", errOut)
 	}
-	if !strings.Contains(out, "no errors") {
+	if !strings.Contains(out, "0 errors, 0 warnings (public and internal)") {
 		t.Errorf("check output: %q", out)
 	}
 	if _, err := os.Stat(filepath.Join(src, "public")); !os.IsNotExist(err) {

@@ -1,0 +1,377 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"casefile/generator/content"
+	"casefile/generator/diag"
+	"casefile/generator/internal/meta"
+	"casefile/generator/markdown"
+)
+
+// The link and FAQ checks run once the whole site is known: a link may name
+// any page, and a question may repeat one asked anywhere. What they need of
+// a page's markdown is kept in refs when its HTML is let go: the same-site
+// links, hashes of the page's element ids, and hashes of its questions.
+// Links to the page itself ("#timeline") are checked while parsing, when the
+// ids are at hand to suggest the closest one.
+
+// refs is what the checks keep of one incident or page.
+type refs struct {
+	links     []siteLink // same-site links to other pages (or to files), in source order
+	anchors   []uint64   // sorted hashes of the page's element ids
+	questions []question // incidents: the FAQ questions, normalised and hashed
+	problems  diag.List  // links to the page itself that name no element, reported with the others
+}
+
+// siteLink is a same-site link as written, and where.
+type siteLink struct {
+	dest      string
+	line, col int // in the source file
+}
+
+// question is an FAQ question's normalised hash and where it is asked.
+type question struct {
+	key       uint64
+	line, col int
+}
+
+// idHash hashes an element id or a normalised question (FNV-1a).
+func idHash(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// pageLinks gathers the links of a parsed page into r, checking those to
+// the page itself against ids and reporting neutralised links. base is the
+// line of src the markdown starts on (body) or the line to report every
+// link at (col 0, a front-matter value).
+type linkSink struct {
+	b      *builder
+	source string
+	ids    map[string]bool
+	r      *refs
+	d      *diag.List
+	idList []string // sorted ids, made on the first bad fragment
+}
+
+// add records links found in markdown that starts at line base of the
+// source file; exact says whether positions within the markdown map to the
+// file (a body), or every link is reported at base (a front-matter value).
+func (s *linkSink) add(links []markdown.LinkRef, blocked []markdown.BlockedLink, base int, exact bool) {
+	at := func(line, col int) (int, int) {
+		if exact {
+			return base + line - 1, col
+		}
+		return base, 0
+	}
+	for _, l := range blocked {
+		line, _ := at(l.Line, 0)
+		s.d.Warnf(s.source, line, 0, "links may use http, https, mailto and tel only; link to a page that shows the content instead",
+			"link `%s` was removed: its scheme is not allowed", meta.Shorten(l.Dest, 60))
+	}
+	for _, l := range links {
+		line, col := at(l.Line, l.Col)
+		dest := l.Dest
+		if frag, ok := strings.CutPrefix(dest, "#"); ok {
+			s.fragment(frag, dest, line, col)
+			continue
+		}
+		if !s.b.sameSite(dest) {
+			continue
+		}
+		s.r.links = append(s.r.links, siteLink{dest, line, col})
+	}
+}
+
+// fragment checks a link to an element of the page itself.
+func (s *linkSink) fragment(frag, dest string, line, col int) {
+	if f, err := url.PathUnescape(frag); err == nil {
+		frag = f
+	}
+	if frag == "" || frag == "top" || s.ids[frag] {
+		return // "#" and "#top" scroll to the top in every browser
+	}
+	if s.idList == nil {
+		for id := range s.ids {
+			s.idList = append(s.idList, id)
+		}
+		sort.Strings(s.idList)
+	}
+	hint := "link to the id of a heading or question on this page; a heading's id is its text in lower case with hyphens, or the `{#id}` written after it"
+	if c := meta.Closest(frag, s.idList); c != "" {
+		hint = fmt.Sprintf("did you mean `#%s`?", c)
+	}
+	s.r.problems.Errorf(s.source, line, col, hint, "link `%s` names no heading or question on this page", meta.Shorten(dest, 60))
+}
+
+// finish stores the page's ids as sorted hashes.
+func (s *linkSink) finish() {
+	s.r.anchors = make([]uint64, 0, len(s.ids))
+	for id := range s.ids {
+		s.r.anchors = append(s.r.anchors, idHash(id))
+	}
+	slices.Sort(s.r.anchors)
+}
+
+// sameSite reports whether a link destination may name something on this
+// site: a relative or root-relative path, or an absolute URL on the base
+// URL's host. Other links are left to the browser.
+func (b *builder) sameSite(dest string) bool {
+	if strings.HasPrefix(dest, "//") {
+		return b.base != nil && hostOf(dest[2:]) == strings.ToLower(b.base.Host)
+	}
+	for i := 0; i < len(dest); i++ {
+		switch c := dest[i]; {
+		case c == ':':
+			scheme := strings.ToLower(dest[:i])
+			rest, ok := strings.CutPrefix(dest[i+1:], "//")
+			return (scheme == "http" || scheme == "https") && ok && b.base != nil && hostOf(rest) == strings.ToLower(b.base.Host)
+		case c == '/' || c == '?' || c == '#':
+			return true
+		}
+	}
+	return true
+}
+
+// hostOf returns the lower-cased host[:port] at the start of s.
+func hostOf(s string) string {
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.ToLower(s)
+}
+
+// maxLinkSuggest caps the "did you mean" searches of one build, each a pass
+// over a folder's pages, so a site full of broken links checks in linear
+// time.
+const maxLinkSuggest = 200
+
+// checkSite runs the checks that need the whole built site: links from
+// markdown to pages, files and heading anchors, and FAQ questions asked on
+// more than one incident.
+func (b *builder) checkSite() {
+	var d diag.List
+	b.checkLinks(&d)
+	b.checkQuestions(&d)
+	b.res.Diagnostics.Append(d)
+}
+
+// linkTarget is what a link resolved to.
+type linkTarget struct {
+	path, frag string // site-relative path ("incidents/x/", "css/a.css"), fragment
+	problem    string // why the link cannot work, when it cannot
+}
+
+// resolve resolves dest, written on the page at site folder dir, against
+// the site.
+func (b *builder) resolve(dir, dest string) linkTarget {
+	u, err := url.Parse(dest)
+	if err != nil {
+		return linkTarget{problem: "is not a well-formed URL"}
+	}
+	basePath := b.base.Path
+	if !strings.HasSuffix(basePath, "/") {
+		basePath += "/"
+	}
+	p := u.Path
+	full := p
+	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(p, "/") {
+		if p == "" {
+			return linkTarget{path: dir, frag: u.Fragment}
+		}
+		full = path.Join(basePath+dir, p)
+		if strings.HasSuffix(p, "/") || p == "." || p == ".." || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..") {
+			full += "/"
+		}
+	}
+	if full == "" || full+"/" == basePath {
+		full = basePath
+	}
+	rel, ok := strings.CutPrefix(full, basePath)
+	if !ok {
+		return linkTarget{problem: fmt.Sprintf("leaves the site, whose pages are under `%s`", basePath)}
+	}
+	return linkTarget{path: strings.TrimPrefix(rel, "/"), frag: u.Fragment}
+}
+
+// checkLinks checks every same-site link kept by the parse.
+func (b *builder) checkLinks(d *diag.List) {
+	written := b.claims.written
+	has := func(p string) bool { _, ok := written[p]; return ok }
+	anchors := make(map[string]*refs, len(b.incidents)+len(b.pages))
+	for _, it := range b.incidents {
+		anchors[it.url] = &it.refs
+	}
+	for _, pg := range b.pages {
+		anchors[pg.url] = &pg.refs
+	}
+	sugg := &suggester{written: written}
+	check := func(source, dir string, r *refs) {
+		d.Append(r.problems)
+		for _, l := range r.links {
+			t := b.resolve(dir, l.dest)
+			if b.unchecked[t.path] || b.unchecked[t.path+"/"] {
+				continue // its own errors are reported
+			}
+			hint := ""
+			switch {
+			case t.problem != "":
+			case t.path == "" || strings.HasSuffix(t.path, "/"):
+				if !has(t.path + "index.html") {
+					t.problem, hint = b.missing(source, t.path, sugg)
+				}
+			case has(t.path):
+			case has(t.path + "/index.html"):
+				t.path += "/"
+			default:
+				t.problem, hint = b.missing(source, t.path, sugg)
+			}
+			if t.problem == "" && t.frag != "" {
+				if target, ok := anchors[t.path]; ok {
+					frag := t.frag
+					if f, err := url.PathUnescape(frag); err == nil {
+						frag = f
+					}
+					if _, found := slices.BinarySearch(target.anchors, idHash(frag)); !found && frag != "top" {
+						t.problem = "names no heading or question on that page"
+						hint = "link to the id of a heading or question there (see its table of contents); a heading's id is its text in lower case with hyphens"
+					}
+				}
+			}
+			if t.problem != "" {
+				if hint == "" {
+					hint = "fix the address or remove the link"
+				}
+				d.Errorf(source, l.line, l.col, hint, "link `%s` %s", meta.Shorten(l.dest, 80), t.problem)
+			}
+		}
+	}
+	for _, it := range b.incidents {
+		check(it.src.Source, it.url, &it.refs)
+	}
+	for _, pg := range b.pages {
+		check(pg.src.Source, pg.url, &pg.refs)
+	}
+}
+
+// missing explains a link to a site path nothing was built at.
+func (b *builder) missing(source, p string, sugg *suggester) (problem, hint string) {
+	if why, ok := b.excluded[p]; ok {
+		return "points to " + why + ", which this build leaves out",
+			"put the link inside a `::: internal` block, or publish the incident"
+	}
+	if strings.HasSuffix(p, ".md") {
+		src := p
+		if !strings.HasPrefix(src, "content/") {
+			src = path.Join(path.Dir(source), path.Base(p))
+		}
+		if u, ok := b.res.sources[src]; ok {
+			return "points to a markdown file, not to its page", fmt.Sprintf("link to the page: `%s`", b.basePathSlash()+u)
+		}
+	}
+	hint = "fix the address or remove the link"
+	if c := sugg.closest(p); c != "" {
+		hint = fmt.Sprintf("did you mean `%s`?", b.basePathSlash()+c)
+	}
+	return "points to nothing on the site", hint
+}
+
+func (b *builder) basePathSlash() string {
+	if strings.HasSuffix(b.base.Path, "/") {
+		return b.base.Path
+	}
+	return b.base.Path + "/"
+}
+
+// suggester finds the closest existing page folder for a broken link: the
+// sibling folder whose name is nearest ("incidents/solarwind/" →
+// "incidents/solarwinds/").
+type suggester struct {
+	written  map[string]string
+	children map[string][]string // parent folder → child folder names
+	n        int
+}
+
+func (s *suggester) closest(p string) string {
+	if s.n >= maxLinkSuggest {
+		return ""
+	}
+	s.n++
+	if s.children == nil {
+		s.children = map[string][]string{}
+		for f := range s.written {
+			dir, ok := strings.CutSuffix(f, "/index.html")
+			if !ok {
+				continue
+			}
+			parent, name := path.Split(dir)
+			s.children[parent] = append(s.children[parent], name)
+		}
+		for _, c := range s.children {
+			sort.Strings(c)
+		}
+	}
+	parent, name := path.Split(strings.TrimSuffix(p, "/"))
+	if c := meta.Closest(name, s.children[parent]); c != "" {
+		return parent + c + "/"
+	}
+	return ""
+}
+
+// checkQuestions warns about an FAQ question asked on two incidents: readers
+// and search engines get two answers to one question. The later file (in
+// path order) is warned, naming the first.
+func (b *builder) checkQuestions(d *diag.List) {
+	order := make([]*incident, len(b.incidents))
+	copy(order, b.incidents)
+	sort.Slice(order, func(i, j int) bool { return order[i].src.Source < order[j].src.Source })
+	type first struct {
+		source string
+		line   int
+	}
+	seen := map[uint64]first{}
+	for _, it := range order {
+		for _, q := range it.refs.questions {
+			f, ok := seen[q.key]
+			if !ok {
+				seen[q.key] = first{it.src.Source, q.line}
+				continue
+			}
+			if f.source == it.src.Source {
+				continue // reported by the parse
+			}
+			d.Warnf(it.src.Source, q.line, q.col, "link to that answer instead, or make the question specific to this incident",
+				"the same FAQ question is asked in %s:%d", f.source, f.line)
+		}
+	}
+}
+
+// excludedPages maps the page folders of incidents this build leaves out to
+// why, for the link check's hint.
+func (b *builder) excludedPages(corpus *content.Corpus) map[string]string {
+	m := map[string]string{}
+	for _, in := range corpus.Incidents {
+		if b.include(in.Draft, in.Visibility) || in.Slug == "" {
+			continue
+		}
+		why := "an internal incident"
+		if in.Draft {
+			why = "a draft"
+		}
+		m["incidents/"+in.Slug+"/"] = why
+	}
+	return m
+}
