@@ -39,11 +39,15 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## fuzz: run each fuzz target for FUZZTIME (default 1m)
+## fuzz: run each fuzz target for FUZZTIME (default 1m); seed corpora are in each package's testdata/fuzz/
 FUZZTIME ?= 1m
 fuzz:
-	$(GO) test ./generator/content -run '^$$' -fuzz FuzzSplitAndDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./generator/markdown -run '^$$' -fuzz FuzzFAQExtraction -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/content -run '^$$' -fuzz '^FuzzSplitAndDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/content -run '^$$' -fuzz '^FuzzSlugify$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzFAQExtraction$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzInternalBlock$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzResolveLink$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzPlainText$$' -fuzztime $(FUZZTIME)
 
 ## corpus: write the synthetic benchmark corpus of N incidents (default 1000) to bench/corpora/corpus-N
 N ?= 1000

@@ -187,17 +187,20 @@ func (b *builder) resolve(dir, dest string) linkTarget {
 		basePath += "/"
 	}
 	p := u.Path
-	full := p
-	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(p, "/") {
-		if p == "" {
-			return linkTarget{path: dir, frag: u.Fragment}
-		}
-		full = path.Join(basePath+dir, p)
-		if strings.HasSuffix(p, "/") || p == "." || p == ".." || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..") {
-			full += "/"
-		}
+	if p == "" && u.Scheme == "" && u.Host == "" {
+		return linkTarget{path: dir, frag: u.Fragment}
 	}
-	if full == "" || full+"/" == basePath {
+	// Dot segments are resolved as a browser does, in absolute paths too.
+	full := "/" + p
+	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(p, "/") {
+		full = basePath + dir + p
+	}
+	folder := strings.HasSuffix(p, "/") || p == "." || p == ".." || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..")
+	full = path.Clean(full)
+	if folder && full != "/" {
+		full += "/"
+	}
+	if full+"/" == basePath {
 		full = basePath
 	}
 	rel, ok := strings.CutPrefix(full, basePath)
