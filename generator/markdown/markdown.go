@@ -145,8 +145,21 @@ type Result struct {
 	Internal []InternalBlock
 }
 
+// DocOptions are per-document settings of RenderDoc and RenderFragmentDoc.
+type DocOptions struct {
+	// RewriteLink, when set, may replace the destination of a link or
+	// image that passed the scheme check (an internal export makes links
+	// to the site relative and explicit). It gets the destination with
+	// escapes resolved and returns the new one and true, or false to keep
+	// it. Result.Links keeps the destinations as written.
+	RewriteLink func(dest string) (string, bool)
+}
+
 // Render renders a document body and extracts its FAQ section.
-func (r *Renderer) Render(src []byte) (res Result, err error) {
+func (r *Renderer) Render(src []byte) (Result, error) { return r.RenderDoc(src, DocOptions{}) }
+
+// RenderDoc is Render with per-document options.
+func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = Result{}, panicError(p)
@@ -165,6 +178,9 @@ func (r *Renderer) Render(src []byte) (res Result, err error) {
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
+	if o.RewriteLink != nil {
+		pc.Set(rewriteKey, o.RewriteLink)
+	}
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
 	rb := r.getBuf()
@@ -238,7 +254,12 @@ type Fragment struct {
 
 // RenderFragmentResult is RenderFragment with the fragment's "::: internal"
 // blocks, headings and links.
-func (r *Renderer) RenderFragmentResult(src []byte) (f Fragment, err error) {
+func (r *Renderer) RenderFragmentResult(src []byte) (Fragment, error) {
+	return r.RenderFragmentDoc(src, DocOptions{})
+}
+
+// RenderFragmentDoc is RenderFragmentResult with per-document options.
+func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			f, err = Fragment{}, panicError(p)
@@ -253,6 +274,9 @@ func (r *Renderer) RenderFragmentResult(src []byte) (f Fragment, err error) {
 	pc.Set(internalKey, &nodes)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
+	if o.RewriteLink != nil {
+		pc.Set(rewriteKey, o.RewriteLink)
+	}
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	rb := r.getBuf()
 	defer r.putBuf(rb)

@@ -19,6 +19,9 @@ var blockedKey = parser.NewContextKey()
 // transformer appends every allowed destination to (when Render asks).
 var linksKey = parser.NewContextKey()
 
+// rewriteKey holds, in the parser.Context, DocOptions.RewriteLink.
+var rewriteKey = parser.NewContextKey()
+
 // LinkRef is a link or image destination the document kept: relative
 // (a path, "#fragment", "?query") or http(s). A link checker resolves the
 // relative ones against the page; mailto: and tel: are left out.
@@ -51,6 +54,15 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 	src := reader.Source()
 	blocked, _ := pc.Get(blockedKey).(*[]blockedLink)
 	kept, _ := pc.Get(linksKey).(*[]linkRef)
+	rewrite, _ := pc.Get(rewriteKey).(func(string) (string, bool))
+	rewritten := func(dest []byte) []byte {
+		if rewrite != nil {
+			if nd, ok := rewrite(string(resolveURL(dest))); ok {
+				return []byte(nd)
+			}
+		}
+		return dest
+	}
 	var autolinks []*ast.AutoLink
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -63,6 +75,7 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 				n.Destination = []byte("#")
 			} else {
 				keep(kept, n.Destination, n, false)
+				n.Destination = rewritten(n.Destination)
 			}
 		case *ast.Image:
 			if !SafeURL(n.Destination) {
@@ -70,6 +83,7 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 				n.Destination = []byte("#")
 			} else {
 				keep(kept, n.Destination, n, true)
+				n.Destination = rewritten(n.Destination)
 			}
 		case *ast.AutoLink:
 			url := n.URL(src)

@@ -154,6 +154,54 @@ func hostOf(s string) string {
 	return strings.ToLower(s)
 }
 
+// docOptions are the markdown options of the page at site folder dir: the
+// internal export, which must work opened from disk, makes its same-site
+// links relative and explicit ("/incidents/x/" on "incidents/y/" becomes
+// "../../incidents/x/index.html"), as its templates do.
+func (b *builder) docOptions(dir string) markdown.DocOptions {
+	if b.opts.Profile != ProfileInternal {
+		return markdown.DocOptions{}
+	}
+	return markdown.DocOptions{RewriteLink: func(dest string) (string, bool) {
+		if dest == "" || dest[0] == '#' || dest[0] == '?' || !b.sameSite(dest) {
+			return "", false
+		}
+		t := b.resolve(dir, dest)
+		if t.problem != "" {
+			return "", false
+		}
+		rel := t.path
+		switch last := rel[strings.LastIndexByte(rel, '/')+1:]; {
+		case rel == "" || strings.HasSuffix(rel, "/"):
+			rel += "index.html"
+		case !strings.Contains(last, "."): // a folder written without its slash
+			rel += "/index.html"
+		}
+		out := b.rootFor(dir) + rel
+		if u, err := url.Parse(dest); err == nil {
+			if u.RawQuery != "" {
+				out += "?" + u.RawQuery
+			}
+			if u.Fragment != "" {
+				out += "#" + u.EscapedFragment()
+			}
+		}
+		return out, true
+	}}
+}
+
+// siteLink returns dest as the page at site folder dir must write it: in
+// the internal export a link to the site itself (an author's page on it,
+// say) becomes relative and explicit; anything else is kept.
+func (b *builder) siteLink(dir, dest string) string {
+	if rw := b.docOptions(dir).RewriteLink; rw != nil {
+		if nd, ok := rw(dest); ok {
+			return nd
+		}
+	}
+	return dest
+}
+
 // maxLinkSuggest caps the "did you mean" searches of one build, each a pass
 // over a folder's pages, so a site full of broken links checks in linear
 // time.

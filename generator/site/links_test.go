@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"casefile/generator/internal/linkcheck"
 	"casefile/generator/internal/sitetest"
 	"casefile/generator/site"
 )
@@ -187,4 +188,50 @@ faq:
 	if n := strings.Count(got, "\n"); n != 2 {
 		t.Errorf("got %d diagnostics, want 2:\n%s", n, got)
 	}
+}
+
+// The internal export must work opened from disk: links written in
+// markdown become relative and explicit, as the theme's own links are.
+func TestInternalExportRewritesLinks(t *testing.T) {
+	archive := `-- casefile.yaml --
+base_url: https://kb.example.org/
+-- content/incidents/a.md --
+---
+title: A
+date: 2024-01-02
+summary: S.
+keywords: [k]
+faq:
+  - question: More?
+    answer: See [B](/incidents/b/#root-cause).
+internal_notes: Ask [about](/about/).
+---
+[B](/incidents/b/) [B rel](../b/#root-cause) [B bare](/incidents/b) [kw](https://kb.example.org/keywords/k/?x=1)
+[print](/css/print.css) [own](#top) [ext](https://example.org/x/) ![icon](/img/favicon.svg)
+-- content/incidents/b.md --
+---
+title: B
+date: 2024-01-03
+summary: S.
+keywords: [k]
+---
+## Root cause
+-- content/about.md --
+---
+title: About
+---
+[A](/incidents/a/) and [home](/).
+`
+	b := sitetest.BuildWith(t, site.Options{Profile: site.ProfileInternal}, archive)
+	b.AssertFile("incidents/a/index.html",
+		`href="../../incidents/b/index.html"`, `href="../../incidents/b/index.html#root-cause"`,
+		`href="../../keywords/k/index.html?x=1"`, `href="../../css/print.css"`, `href="#top"`,
+		`href="https://example.org/x/"`, `src="../../img/favicon.svg"`, `href="../../about/index.html"`)
+	b.AssertFile("about/index.html", `href="../incidents/a/index.html"`, `href="../index.html"`)
+	for _, p := range linkcheck.Check(files(b), linkcheck.Options{Relative: true, BaseURL: "https://kb.example.org/"}) {
+		t.Errorf("internal export: %s", p)
+	}
+	// The public site keeps links as written.
+	pb := sitetest.Build(t, archive)
+	pb.AssertFile("incidents/a/index.html", `href="/incidents/b/"`, `href="../b/#root-cause"`)
 }

@@ -98,7 +98,7 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 
 func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	var d diag.List
-	res, err := b.md.Render(p.Body)
+	res, err := b.md.RenderDoc(p.Body, b.docOptions(p.Slug+"/"))
 	if err != nil {
 		d.Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
 	}
@@ -138,7 +138,8 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		d.Errorf(in.Source, 0, 0, "check that the file is readable", "cannot read the file again: %v", err)
 		return it, d
 	}
-	res, err := b.md.Render(body)
+	doc := b.docOptions(it.url)
+	res, err := b.md.RenderDoc(body, doc)
 	if err != nil {
 		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
 		return it, d
@@ -179,7 +180,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	}
 	var answerLinks []fmLinks
 	for _, f := range in.FAQ {
-		frag, err := b.md.RenderFragmentResult([]byte(f.Answer))
+		frag, err := b.md.RenderFragmentDoc([]byte(f.Answer), doc)
 		for _, blk := range frag.Internal {
 			it.internal = append(it.internal, internalText{f.Line, blk.Text})
 		}
@@ -224,7 +225,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		it.refs.questions = append(it.refs.questions, question{idHash(key), f.line, f.col})
 	}
 	if in.InternalNotes != "" && b.opts.Profile == ProfileInternal {
-		frag, err := b.md.RenderFragmentResult([]byte(in.InternalNotes))
+		frag, err := b.md.RenderFragmentDoc([]byte(in.InternalNotes), doc)
 		if err != nil {
 			d.Errorf(in.Source, in.NotesLine, 0, "", "cannot render internal_notes: %v", err)
 		}

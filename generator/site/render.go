@@ -353,7 +353,7 @@ func (b *builder) renderIncident(it *incident) ([]byte, error) {
 		Image: pg.Image, InternalNotes: it.notes,
 	}
 	for _, a := range b.authors(in.Authors) {
-		v.Authors = append(v.Authors, render.Link{Name: a.Name, URL: a.URL})
+		v.Authors = append(v.Authors, render.Link{Name: a.Name, URL: b.siteLink(it.url, a.URL)})
 	}
 	for _, t := range in.Techniques {
 		v.Techniques = append(v.Techniques, render.ExtLink{ID: t, URL: techniqueURL(t)})
@@ -365,7 +365,7 @@ func (b *builder) renderIncident(it *incident) ([]byte, error) {
 		v.Timeline = append(v.Timeline, render.TimelineItem{Date: showDate(t.Date), Event: t.Event})
 	}
 	for _, s := range in.Sources {
-		v.Sources = append(v.Sources, render.Source{Title: s.Title, URL: s.URL, Publisher: s.Publisher, Date: showDate(s.Date)})
+		v.Sources = append(v.Sources, render.Source{Title: s.Title, URL: b.siteLink(it.url, s.URL), Publisher: s.Publisher, Date: showDate(s.Date)})
 	}
 	for _, r := range it.related {
 		v.Related = append(v.Related, r.card)
