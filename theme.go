@@ -6,8 +6,9 @@ package casefile
 
 import "embed"
 
-// Theme is the default theme: templates/ and static/ of this repository,
-// compiled into the binary so a knowledge base needs neither.
+// Theme is the default theme: templates/, static/ and archetypes/ (what
+// `casefile new` scaffolds) of this repository,
+// compiled into the binary so a knowledge base needs none of them.
 //
-//go:embed templates static
+//go:embed templates static archetypes
 var Theme embed.FS

@@ -2,6 +2,7 @@
 //
 //	casefile build [-s DIR] [-o DIR] [--profile public|internal] [--base-url URL] [--drafts]
 //	casefile check [-s DIR] [--profile public|internal] [--format text|json]
+//	casefile new incident|page [-s DIR] [--slug SLUG] "Title"
 //	casefile version
 package main
 
@@ -34,6 +35,8 @@ Usage:
   casefile build   [flags]   build the site into the output folder
   casefile check   [flags]   validate everything without writing
   casefile serve   [flags]   build into memory, serve, rebuild and reload on save
+  casefile new incident "Title"   scaffold content/incidents/<slug>.md (every field commented)
+  casefile new page "Title"       scaffold content/<slug>.md
   casefile version           print the version
 
 Flags:
@@ -44,6 +47,7 @@ Flags:
       --drafts          include drafts
       --archive FILE    build: write the site as one zip archive (for an intranet host)
       --format FORMAT   check: text (default; file:line:col: severity: message) or json
+      --slug SLUG       new: the file's slug (default: made from the title)
       --bind ADDR       serve: address to listen on (default 127.0.0.1)
       --port N          serve: port (default 1313)
       --navigate        serve: send the browser to the incident just edited
@@ -135,6 +139,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(ctx, args[1:], stdout, stderr)
 	case "serve", "server":
 		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "new":
+		return cmdNew(args[1:], stdout, stderr, time.Now())
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casefile", version())
 		return 0
