@@ -68,6 +68,7 @@ var errSkipped = errors.New("skipped")
 func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	var mu sync.Mutex
 	var errs diag.List
+	done := 0
 	b.forEach(ctx, len(jobs), func(i int) {
 		j := jobs[i]
 		data, reused := b.sess.reuse(j)
@@ -80,6 +81,9 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if done++; b.opts.Progress != nil {
+			b.opts.Progress(b.phase, done, len(jobs))
+		}
 		if errors.Is(err, errSkipped) {
 			return
 		}

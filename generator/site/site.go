@@ -44,6 +44,12 @@ type Options struct {
 	Workers int           // parallelism; default GOMAXPROCS
 	Now     time.Time     // the present, for future-date warnings; default the clock
 
+	// Progress, when set, is told as the build goes: the name of each
+	// stage as it starts (done = total = 0), and the files written so far
+	// out of the stage's total while files are rendered. Calls come from
+	// the workers one at a time; it must return quickly.
+	Progress func(stage string, done, total int)
+
 	// KeepGoing reports every problem in one run (casefile check): errors
 	// in content files do not stop the build, which goes on without the
 	// files they make unusable (see keepgoing.go). Only for output that is
@@ -143,6 +149,8 @@ type builder struct {
 	guard    *leakGuard
 	excluded map[string]string // page folders of incidents left out of this build → why, for link hints
 
+	phase string // the running stage, for Options.Progress
+
 	held      diag.List       // KeepGoing: errors in content files, reported at the end
 	unchecked map[string]bool // KeepGoing: page folders of files left out for their errors; links to them are not reported
 
@@ -174,6 +182,10 @@ type claims struct {
 }
 
 func (b *builder) stage(name string, fn func() error) error {
+	b.phase = name
+	if b.opts.Progress != nil {
+		b.opts.Progress(name, 0, 0)
+	}
 	t := time.Now()
 	err := fn()
 	b.res.Stages = append(b.res.Stages, Stage{name, time.Since(t)})

@@ -70,6 +70,7 @@ type flags struct {
 	archive                       string // build: write a zip archive instead of a folder
 	cpuprofile, memprofile        string // build: pprof profiles to write
 	drafts, quiet, verbose        bool
+	color                         bool // colour diagnostics on stderr (a terminal without NO_COLOR)
 }
 
 // newFlagSet registers the flags every sub-command shares; extra adds the
@@ -117,6 +118,7 @@ func parse(name string, args []string, stderr io.Writer) (*flags, error) {
 	if err := parseArgs(fs, args); err != nil {
 		return nil, err
 	}
+	f.color = useColor(stderr, os.Getenv)
 	if f.out == "" {
 		f.out = filepath.Join(f.source, "public")
 		// A profile may name its own output folder in the config.
@@ -186,11 +188,20 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "casefile:", err)
 		return 1
 	}
-	res, err := site.Build(ctx, options(f, dir))
+	opts := options(f, dir)
+	var prog *progress
+	if !f.quiet && isTerminal(stderr) {
+		prog = newProgress(stderr, f.color, time.Now)
+		opts.Progress = prog.update
+	}
+	res, err := site.Build(ctx, opts)
+	if prog != nil {
+		prog.finish()
+	}
 	report(stderr, f, res)
 	if err != nil {
 		dir.Abort()
-		printErr(stderr, err)
+		printErr(stderr, err, f.color)
 		fmt.Fprintf(stderr, "casefile: build failed; %s left as it was\n", f.out)
 		return 1
 	}
@@ -211,7 +222,7 @@ func buildArchive(ctx context.Context, f *flags, stdout, stderr io.Writer) int {
 	res, err := site.Build(ctx, options(f, mem))
 	report(stderr, f, res)
 	if err != nil {
-		printErr(stderr, err)
+		printErr(stderr, err, f.color)
 		fmt.Fprintf(stderr, "casefile: build failed; no archive written\n")
 		return 1
 	}
@@ -287,9 +298,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 	} else {
+		color := useColor(stdout, os.Getenv)
 		for _, d := range all {
 			if d.Severity == diag.Error || !f.quiet {
-				fmt.Fprintln(stdout, d)
+				fmt.Fprintln(stdout, formatDiag(d, color))
 			}
 		}
 		if !f.quiet || nerr > 0 {
@@ -321,7 +333,7 @@ func report(w io.Writer, f *flags, res *site.Result) {
 	}
 	if !f.quiet {
 		for _, d := range res.Diagnostics.Warnings() {
-			fmt.Fprintln(w, d)
+			fmt.Fprintln(w, formatDiag(d, f.color))
 		}
 	}
 	if f.verbose {
@@ -331,11 +343,11 @@ func report(w io.Writer, f *flags, res *site.Result) {
 	}
 }
 
-func printErr(w io.Writer, err error) {
+func printErr(w io.Writer, err error, color bool) {
 	var be *diag.BuildError
 	if errors.As(err, &be) {
 		for _, d := range be.List {
-			fmt.Fprintln(w, d)
+			fmt.Fprintln(w, formatDiag(d, color))
 		}
 		fmt.Fprintf(w, "casefile: %s\n", count(len(be.List), "error", "errors"))
 		return
