@@ -13,8 +13,10 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -350,4 +352,34 @@ func (e highlightExtension) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(
 		util.Prioritized(e.h, prioRenderers),
 	))
+	m.Parser().AddOptions(parser.WithASTTransformers(
+		util.Prioritized(codeTransformer{}, prioCode),
+	))
+}
+
+// codeKey holds, in the parser.Context, a *bool that codeTransformer sets
+// when the document has a fenced code block, whose page then needs the
+// highlighting stylesheet.
+var codeKey = parser.NewContextKey()
+
+// codeTransformer looks for fenced code blocks among the blocks (inline
+// content cannot hold one, so it is not walked).
+type codeTransformer struct{}
+
+func (codeTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	found, _ := pc.Get(codeKey).(*bool)
+	if found == nil {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch {
+		case !entering:
+		case n.Kind() == ast.KindFencedCodeBlock:
+			*found = true
+			return ast.WalkStop, nil
+		case n.Type() != ast.TypeBlock && n.Type() != ast.TypeDocument:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
 }

@@ -45,7 +45,8 @@ const (
 	prioSafeLinks  = 1000
 	prioHeadingIDs = 1001
 	prioText       = 1002 // before the FAQ is cut out: Text includes the FAQ
-	prioFAQ        = 1003
+	prioCode       = 1003 // after the internal blocks a public build drops, before the FAQ is cut out
+	prioFAQ        = 1004
 	prioRenderers  = 100
 
 	prioInternalParser = 150 // block parser; goldmark's own run at 100..1000
@@ -124,6 +125,7 @@ type Result struct {
 	FAQLine       int       // line of the "## FAQ" heading, 0 if none
 	Headings      []Heading // every heading that stayed in HTML, in order, with its id (for tables of contents and link checks)
 	Text          string    // plain text of the whole body incl. FAQ (for search, later), whitespace collapsed
+	HasCode       bool      // a fenced code block is in the HTML or the FAQ answers: the page needs the highlighting stylesheet
 
 	// FAQID is the id the (first) FAQ heading was given, reserved in the
 	// document so a template can put it on its FAQ block; "" if none.
@@ -178,6 +180,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
+	pc.Set(codeKey, &res.HasCode)
 	if o.RewriteLink != nil {
 		pc.Set(rewriteKey, o.RewriteLink)
 	}
@@ -250,6 +253,7 @@ type Fragment struct {
 	Headings []Heading       // headings with their ids
 	Links    []LinkRef       // kept destinations, as Result.Links
 	Blocked  []BlockedLink   // neutralised destinations, as Result.BlockedLinks
+	HasCode  bool            // as Result.HasCode
 }
 
 // RenderFragmentResult is RenderFragment with the fragment's "::: internal"
@@ -274,6 +278,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	pc.Set(internalKey, &nodes)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
+	pc.Set(codeKey, &f.HasCode)
 	if o.RewriteLink != nil {
 		pc.Set(rewriteKey, o.RewriteLink)
 	}

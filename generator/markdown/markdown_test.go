@@ -769,3 +769,32 @@ func TestLinks(t *testing.T) {
 		t.Errorf("fragment Headings = %+v", f.Headings)
 	}
 }
+
+func TestHasCode(t *testing.T) {
+	for _, tt := range []struct {
+		src      string
+		internal bool
+		want     bool
+	}{
+		{"text\n\n```go\nx\n```\n", false, true},
+		{"- item\n\n  ```\n  nested\n  ```\n", false, true},
+		{"## FAQ\n\n### Q?\n\n```sh\nls\n```\n", false, true},
+		{"::: internal\n```sh\nsecret\n```\n:::\n", false, false},
+		{"::: internal\n```sh\nsecret\n```\n:::\n", true, true},
+		{"    indented code is not highlighted\n", false, false},
+		{"`inline` only\n", false, false},
+	} {
+		r := New(Options{Internal: tt.internal})
+		res, err := r.Render([]byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := r.RenderFragmentResult([]byte(tt.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.HasCode != tt.want || f.HasCode != tt.want {
+			t.Errorf("%q (internal %v): HasCode %v, fragment %v; want %v", tt.src, tt.internal, res.HasCode, f.HasCode, tt.want)
+		}
+	}
+}

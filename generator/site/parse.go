@@ -31,14 +31,16 @@ type incident struct {
 	pos      int    // index in builder.incidents (search document id)
 	lazy     bool   // lean builds: markdown not parsed yet (parsed when the page renders)
 	refs     refs   // what the link and FAQ checks need once the HTML is gone
+	hasCode  bool   // the page shows highlighted code (and links the chroma stylesheet)
 }
 
 // page is a plain page on its way through the build.
 type page struct {
-	src  *content.Page
-	url  string // "<slug>/"
-	html template.HTML
-	refs refs
+	src     *content.Page
+	url     string // "<slug>/"
+	html    template.HTML
+	refs    refs
+	hasCode bool
 }
 
 // internalText is the text of one `::: internal` block and where it starts.
@@ -109,7 +111,7 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 		html = append(html, []byte(faqAsHTML(res))...)
 		ids["faq"] = true
 	}
-	pg := &page{src: p, url: p.Slug + "/", html: template.HTML(html)}
+	pg := &page{src: p, url: p.Slug + "/", html: template.HTML(html), hasCode: res.HasCode}
 	for _, h := range res.Headings {
 		ids[h.ID] = true
 	}
@@ -145,6 +147,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		return it, d
 	}
 	it.html = template.HTML(res.HTML)
+	it.hasCode = res.HasCode
 	it.faqIntro = template.HTML(res.FAQIntro)
 	it.text = res.Text
 	for _, blk := range res.Internal {
@@ -189,6 +192,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			continue
 		}
 		html := frag.HTML
+		it.hasCode = it.hasCode || frag.HasCode
 		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
 		// The body's Text covers its own FAQ section; add the front-matter answers.
 		it.text += " " + seo.PlainText(string(html))
@@ -230,6 +234,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			d.Errorf(in.Source, in.NotesLine, 0, "", "cannot render internal_notes: %v", err)
 		}
 		it.notes = template.HTML(frag.HTML)
+		it.hasCode = it.hasCode || frag.HasCode
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
@@ -257,7 +262,7 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.list.Append(d)
 	b.late.mu.Unlock()
 	// Only the parse's own fields: other jobs read src, url and card meanwhile.
-	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal, it.refs = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal, p.refs
+	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal, p.refs, p.hasCode
 	it.lazy = false
 	return !d.HasErrors() || b.opts.KeepGoing
 }

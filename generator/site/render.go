@@ -17,6 +17,9 @@ import (
 	"casefile/generator/search"
 )
 
+// chromaCSS is the highlighting stylesheet, linked by pages with code.
+const chromaCSS = "css/chroma.css"
+
 // job produces one output file.
 type job struct {
 	path string
@@ -178,7 +181,7 @@ func (b *builder) jobs() []job {
 	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum()})
 	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum()})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{"css/chroma.css", "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum()})
+	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum()})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -273,7 +276,7 @@ func (b *builder) newPage(kind, dir, heading, desc string) *render.Page {
 		Image:       b.absImage(b.cfg.Image),
 		OGType:      "website",
 		NoIndex:     b.opts.Profile == ProfileInternal,
-		Styles:      []string{"css/main.css", "css/chroma.css"},
+		Styles:      []string{"css/main.css"}, // + css/chroma.css on pages with highlighted code
 		Feed:        "feed.xml",
 	}
 }
@@ -339,6 +342,9 @@ func (b *builder) homeFacets() []render.Facet {
 func (b *builder) renderIncident(it *incident) ([]byte, error) {
 	in := it.src
 	pg := b.newPage("incident", it.url, in.Title, in.Summary)
+	if it.hasCode {
+		pg.Styles = append(pg.Styles, chromaCSS)
+	}
 	pg.OGType = "article"
 	pg.Published = isoDate(in.Date)
 	pg.Modified = isoDate(in.Modified())
@@ -383,6 +389,9 @@ func (b *builder) renderIncident(it *incident) ([]byte, error) {
 
 func (b *builder) renderPage(p *page) ([]byte, error) {
 	pg := b.newPage("page", p.url, p.src.Title, p.src.Summary)
+	if p.hasCode {
+		pg.Styles = append(pg.Styles, chromaCSS)
+	}
 	pg.Body = p.html
 	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: p.src.Title, URL: p.url, Current: true}}
 	typ := "WebPage"
