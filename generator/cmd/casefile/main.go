@@ -154,11 +154,46 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// version describes this binary: the module version when installed with
+// go install, else "devel", then the commit and its date when built from a
+// git checkout ("+dirty" with uncommitted changes), and the Go version.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
 	}
-	return "devel"
+	return describeBuild(bi)
+}
+
+func describeBuild(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var rev, at, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " (" + rev + dirty
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			v += ", " + t.UTC().Format("2006-01-02")
+		}
+		v += ")"
+	}
+	return v + " " + bi.GoVersion
 }
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {

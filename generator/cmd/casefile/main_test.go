@@ -201,3 +201,16 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("GOMEMLIMIT set: limit changed to %d", got)
 	}
 }
+
+func TestDescribeBuild(t *testing.T) {
+	bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-29T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	if got, want := describeBuild(bi), "devel (0123456789ab+dirty, 2026-11-29) go1.26.0"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	bi = &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.2.0"}}
+	if got, want := describeBuild(bi), "v1.2.0 go1.26.0"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
