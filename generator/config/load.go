@@ -138,14 +138,14 @@ func decode(d *meta.Decoder, root *meta.Node, cfg *Config) {
 		case "publisher":
 			if d.IsMap(v, k, "`publisher:` with `name:`, `url:` and `logo:` indented under it") {
 				f := d.Fields(v, k, []string{"name", "url", "logo"})
-				cfg.Publisher = Publisher{Name: textOf(d, f[0], "name"), URL: urlOf(d, f[1], "url"), Logo: textOf(d, f[2], "logo")}
+				cfg.Publisher = Publisher{Name: textOf(d, f[0], "name"), URL: urlOf(d, f[1], "url"), Logo: imageOf(d, f[2], "logo")}
 			}
 		case "authors":
 			cfg.Authors = authors(d, v, k)
 		case "twitter":
 			cfg.Twitter = d.Text(v, k)
 		case "image":
-			cfg.Image = d.Text(v, k)
+			cfg.Image = d.Image(v, k)
 		case "copyright":
 			cfg.Copyright = d.Text(v, k)
 		case "highlight":
@@ -174,8 +174,9 @@ func orNull(n *meta.Node) *meta.Node {
 	return n
 }
 
-func textOf(d *meta.Decoder, n *meta.Node, key string) string { return d.Text(orNull(n), key) }
-func urlOf(d *meta.Decoder, n *meta.Node, key string) string  { return d.URL(orNull(n), key) }
+func textOf(d *meta.Decoder, n *meta.Node, key string) string  { return d.Text(orNull(n), key) }
+func urlOf(d *meta.Decoder, n *meta.Node, key string) string   { return d.URL(orNull(n), key) }
+func imageOf(d *meta.Decoder, n *meta.Node, key string) string { return d.Image(orNull(n), key) }
 
 // baseURL checks an absolute http(s) URL (or, when path is true, a
 // root-relative path) and returns it ending with "/"; "" after reporting.

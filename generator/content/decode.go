@@ -149,7 +149,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		case "aliases":
 			in.Aliases, p.aliases = d.aliases(v, k)
 		case "image":
-			in.Image = d.Text(v, k)
+			in.Image = d.Image(v, k)
 		case "draft":
 			in.Draft = d.Bool(v, k)
 		case "internal_notes":

@@ -176,6 +176,35 @@ func (d *Decoder) URL(n *Node, key string) string {
 	return v
 }
 
+// Image returns a reference to an image: a path on the site
+// ("/img/x.png", "img/x.png") or an absolute http(s) URL; "" when empty or
+// wrong.
+func (d *Decoder) Image(n *Node, key string) string {
+	v := d.Text(n, key)
+	if v == "" {
+		return ""
+	}
+	if err := CheckImage(v); err != "" {
+		d.Errorf(n, "write a path under static/ such as /img/cover.png, or a full address such as https://example.org/cover.png",
+			"`%s` %s, got `%s`", key, err, Shorten(v, 60))
+		return ""
+	}
+	return v
+}
+
+// CheckImage returns "" when s is a site path or an absolute http(s) URL,
+// else what is wrong with it.
+func CheckImage(s string) string {
+	if strings.Contains(s, "://") || strings.HasPrefix(s, "//") {
+		return CheckURL(s)
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.ContainsAny(s, " \t\n\r<>\"'`\\") {
+		return "must be a path on the site or an absolute http(s) URL"
+	}
+	return ""
+}
+
 // CheckURL returns "" when s is an absolute http or https URL with a host,
 // else what is wrong with it ("must be an absolute http(s) URL").
 func CheckURL(s string) string {

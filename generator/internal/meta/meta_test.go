@@ -153,3 +153,15 @@ func TestDecoderHelpers(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestCheckImage(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"/img/x.png": true, "img/x.png": true, "https://example.org/x.png": true, "http://example.org/a?b=1": true,
+		"javascript://%0aalert(1)": false, "data:image/png;base64,xx": false, "//cdn.example.org/x.png": false,
+		"<SCRIPT SRC=x>": false, "a b.png": false, "ftp://example.org/x.png": false, "https://": false, `x".png`: false,
+	} {
+		if got := CheckImage(s) == ""; got != ok {
+			t.Errorf("CheckImage(%q) ok = %v, want %v", s, got, ok)
+		}
+	}
+}
