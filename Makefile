@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/casefile
 GOFLAGS ?=
 
-.PHONY: all site serve test test-deps lint build clean fuzz corpus bench bench-deps bench-go pgo
+.PHONY: all site serve test test-deps browser-deps screenshots lint build clean fuzz corpus bench bench-deps bench-go pgo soak
 
 all: build
 
@@ -22,8 +22,9 @@ serve: build
 test: lint test-deps
 	$(GO) test -race -count=1 ./...
 
-## test-deps: tools the tests need beyond Go (node runs the search.js tests, hugo the bench harness test)
-test-deps:
+## test-deps: tools the tests need beyond Go (node runs the search.js tests, hugo the bench harness test,
+## chromium and axe-core the end-to-end and accessibility tests: see browser-deps)
+test-deps: browser-deps
 	@command -v node >/dev/null 2>&1 || { \
 	  echo "installing nodejs for the search.js tests"; \
 	  (apt-get update -qq && apt-get install -y -qq nodejs >/dev/null) || \
@@ -33,11 +34,35 @@ test-deps:
 	  (apt-get update -qq && apt-get install -y -qq hugo >/dev/null) || \
 	  { [ "$$CI" = true ] && echo "cannot install hugo" && exit 1; echo "hugo unavailable: the bench end-to-end test will be skipped"; }; }
 
+## browser-deps: Debian's chromium for the end-to-end tests (generator/internal/e2e) and make screenshots,
+## and axe-core $(AXE_VERSION) from npm into $(AXE_DIR)/ for the accessibility checks
+AXE_VERSION := 4.14.1
+AXE_DIR     := .cache/axe
+browser-deps:
+	@{ command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null 2>&1 || { \
+	  echo "installing chromium for the end-to-end tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) || \
+	  { [ "$$CI" = true ] && echo "cannot install chromium" && exit 1; echo "chromium unavailable: the browser tests will be skipped"; }; }
+	@grep -qs '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json || { \
+	  echo "installing axe-core $(AXE_VERSION) into $(AXE_DIR)/ for the accessibility tests"; \
+	  { command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm >/dev/null); } && \
+	  npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) >/dev/null || \
+	  { [ "$$CI" = true ] && echo "cannot install axe-core" && exit 1; echo "axe-core unavailable: the accessibility tests will be skipped"; }; }
+
+## screenshots: PNGs of the sample's home, incident, keyword and search pages, desktop (1280×800) and phone (390×844), into docs/screenshots/
+screenshots: browser-deps
+	CASEFILE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' -v ./generator/internal/e2e/
+
 ## lint: gofmt and go vet must be clean
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## soak: serve's edit/rebuild loop for SOAK_CYCLES cycles (default 20000; make test runs 1000 with -race); heap, RSS and goroutines must stay bounded
+SOAK_CYCLES ?= 20000
+soak:
+	CASEFILE_SOAK_CYCLES=$(SOAK_CYCLES) $(GO) test -count=1 -run '^TestServeSoak$$' -v -timeout 60m ./generator/cmd/casefile
 
 ## fuzz: run each fuzz target for FUZZTIME (default 1m); seed corpora are in each package's testdata/fuzz/
 FUZZTIME ?= 1m
