@@ -110,7 +110,7 @@ func (h *highlighter) renderFencedCodeBlock(w util.BufWriter, src []byte, node a
 	lang := n.Language(src)
 	if len(lang) > 0 {
 		if code, ok := h.highlight(lang, codeOf(n, src)); ok {
-			_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+			_, _ = w.WriteString(`<pre class="chroma" tabindex="0"><code class="language-`)
 			_, _ = w.Write(util.EscapeHTML(lang))
 			_, _ = w.WriteString(`">`)
 			_, _ = w.WriteString(code)
@@ -119,7 +119,7 @@ func (h *highlighter) renderFencedCodeBlock(w util.BufWriter, src []byte, node a
 		}
 	}
 	// Unknown or missing language, or a lexer failure: escaped plain text.
-	_, _ = w.WriteString("<pre><code")
+	_, _ = w.WriteString(`<pre tabindex="0"><code`)
 	if len(lang) > 0 {
 		_, _ = w.WriteString(` class="language-`)
 		_, _ = w.Write(util.EscapeHTML(lang))

@@ -409,11 +409,11 @@ func TestHighlighting(t *testing.T) {
 	}
 	s := string(out)
 	for _, w := range []string{
-		`<pre class="chroma"><code class="language-bash"><span class="nb">echo</span>`,
+		`<pre class="chroma" tabindex="0"><code class="language-bash"><span class="nb">echo</span>`,
 		`&#34;&lt;x&gt;&#34;`,
-		"<pre><code class=\"language-nope\">&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>",
-		"<pre><code>plain\n</code></pre>",
-		`<pre class="chroma"><code class="language-BASH">`,
+		"<pre tabindex=\"0\"><code class=\"language-nope\">&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>",
+		"<pre tabindex=\"0\"><code>plain\n</code></pre>",
+		`<pre class="chroma" tabindex="0"><code class="language-BASH">`,
 	} {
 		if !strings.Contains(s, w) {
 			t.Errorf("output lacks %q\n%s", w, s)
@@ -478,7 +478,7 @@ func TestLexerFailureFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "<pre><code class=\"language-broken\">&lt;x&gt;\n</code></pre>\n"; string(out) != want {
+	if want := "<pre tabindex=\"0\"><code class=\"language-broken\">&lt;x&gt;\n</code></pre>\n"; string(out) != want {
 		t.Errorf("got %q, want %q", out, want)
 	}
 }
