@@ -29,7 +29,8 @@ func Incident(i int) (path string, data []byte) {
 		pick(r, []string{"ongoing", "contained", "resolved", "disputed"}), fmt.Sprintf("Group %d", r.Intn(60)), pick(r, sectors))
 	sb.WriteString("faq:\n")
 	for q := 0; q < 1+r.Intn(2); q++ {
-		fmt.Fprintf(&sb, "  - question: \"Front-matter question %d about %s?\"\n    answer: \"%s\"\n", q, pick(r, nouns), sentence(r, 20))
+		// Questions name their incident: a knowledge base asks each once.
+		fmt.Fprintf(&sb, "  - question: \"Front-matter question %d about %s in incident %d?\"\n    answer: \"%s\"\n", q, pick(r, nouns), i, sentence(r, 20))
 	}
 	sb.WriteString("---\n")
 	for len(sb.String()) < 7000 {
@@ -46,7 +47,7 @@ func Incident(i int) (path string, data []byte) {
 	}
 	sb.WriteString("## Frequently Asked Questions\n\n")
 	for q := 0; q < 2+r.Intn(3); q++ {
-		fmt.Fprintf(&sb, "### Body question %d about %s?\n\n%s\n\n", q, pick(r, nouns), paragraph(r))
+		fmt.Fprintf(&sb, "### Body question %d about %s in incident %d?\n\n%s\n\n", q, pick(r, nouns), i, paragraph(r))
 	}
 	return Path(i), []byte(sb.String())
 }
