@@ -263,6 +263,12 @@ func (d *decoder) date(v *meta.Node, key string, need Precision) Date {
 	return dt
 }
 
+// MaxKeywords is the most keywords an incident may have. Every keyword gets
+// a page and a feed that lists the incident with all its keywords, so the
+// output grows with the square of an incident's keywords: 10,000 would
+// write gigabytes.
+const MaxKeywords = 100
+
 func (d *decoder) keywords(v *meta.Node, key string) []string {
 	seen := map[string]string{}
 	return d.TextList(v, key, func(it *meta.Node, s string) bool {
@@ -273,6 +279,15 @@ func (d *decoder) keywords(v *meta.Node, key string) []string {
 		}
 		if prev, ok := seen[slug]; ok {
 			d.Warnf(it, "remove one of them", "keyword `%s` is the same keyword as `%s`", s, prev)
+			return false
+		}
+		if len(seen) == MaxKeywords {
+			d.Errorf(it, fmt.Sprintf("keep the %d readers search for most; every keyword gets its own page and feed", MaxKeywords),
+				"an incident may have at most %d keywords; this is keyword %d", MaxKeywords, MaxKeywords+1)
+			seen[slug] = s
+			return false
+		}
+		if len(seen) > MaxKeywords {
 			return false
 		}
 		seen[slug] = s

@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"runtime"
 	"sort"
@@ -76,7 +77,7 @@ func LoadWith(fsys fs.FS, loc *time.Location, opts LoadOptions) (*Corpus, diag.L
 // ReadBody reads the markdown body of the file at source again (for an
 // incident whose Body a lean load dropped).
 func ReadBody(fsys fs.FS, source string) ([]byte, error) {
-	src, err := fs.ReadFile(fsys, source)
+	src, err := readFile(fsys, source)
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +186,14 @@ func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
 }
 
 func decodeFile(fsys fs.FS, j job, loc *time.Location) (r result) {
-	src, err := fs.ReadFile(fsys, j.path)
-	if err != nil {
+	src, err := readFile(fsys, j.path)
+	var big *tooLargeError
+	switch {
+	case errors.As(err, &big):
+		r.diags.Errorf(j.path, 0, 0, "split it into several files, or move bulky material (logs, dumps, data) into static/ and link to it",
+			"the file is %s, more than the %s a markdown file may have", mib(big.size), mib(MaxFileSize))
+		return r
+	case err != nil:
 		r.diags.Errorf(j.path, 0, 0, "check that the file is readable", "cannot read the file: %v", err)
 		return r
 	}
@@ -219,7 +226,22 @@ func find(fsys fs.FS) ([]job, diag.List) {
 			return nil
 		}
 		if de.IsDir() || !strings.HasSuffix(p, ".md") {
-			return nil
+			return nil // symbolic links to folders included: never followed
+		}
+		if !de.Type().IsRegular() {
+			// A symbolic link is read where it points, when that is a file.
+			// A named pipe or a device would block the build or never end.
+			fi, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil:
+				diags.Errorf(p, 0, 0, "it is a symbolic link that is broken or points to itself; fix or remove it", "cannot read: %v", err)
+				return nil
+			case fi.IsDir():
+				return nil
+			case !fi.Mode().IsRegular():
+				diags.Errorf(p, 0, 0, "remove it; markdown files must be plain files", "not a regular file (%v)", fi.Mode().Type())
+				return nil
+			}
 		}
 		switch rel := p[len("content/"):]; {
 		case strings.HasPrefix(rel, "incidents/"):
@@ -234,6 +256,59 @@ func find(fsys fs.FS) ([]job, diag.List) {
 	})
 	sort.Slice(jobs, func(i, k int) bool { return jobs[i].path < jobs[k].path })
 	return jobs, diags
+}
+
+// MaxFileSize is the size of the largest markdown file Load reads (8 MiB,
+// a thousand times a long incident). Building a file takes about twenty
+// times its size in memory, so a log dump saved as markdown by mistake is
+// refused with an error instead of exhausting memory.
+const MaxFileSize = 8 << 20
+
+type tooLargeError struct{ size int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("the file is larger than %s", mib(MaxFileSize))
+}
+
+func mib(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// readFile reads the file at name, refusing files larger than MaxFileSize
+// before reading them (and files that grow past it while being read).
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, &tooLargeError{fi.Size()}
+	}
+	data := make([]byte, 0, fi.Size()+1) // +1: EOF is seen without growing
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) > MaxFileSize {
+			return nil, &tooLargeError{int64(len(data))}
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // skipName reports dotfiles and editor backup, lock and swap files.

@@ -91,6 +91,7 @@ func New(opts Options) *Renderer {
 			headingAnchorExtension{unsafe: opts.UnsafeHTML},
 			rawHTMLExtension{unsafe: opts.UnsafeHTML},
 			highlightExtension{h: hl},
+			nestingExtension{},
 		),
 		goldmark.WithParserOptions(parser.WithAttribute()), // ## Title {#custom-id}
 		goldmark.WithRendererOptions(rendererOpts...),

@@ -20,8 +20,13 @@ import (
 // one writing goroutine (or, while its queue is full, writes them itself);
 // Commit waits for it and reports its first error.
 type Dir struct {
-	dest string // the output folder the user named
-	tmp  string // sibling folder being written
+	dest   string // the output folder, absolute
+	name   string // the output folder as the user named it, for messages
+	tmp    string // sibling folder being written
+	unlock func() // releases the lock on tmp that marks this build alive
+
+	// create writes one file (createFile; tests inject faults here).
+	create func(full string, data []byte) error
 
 	mu   sync.Mutex
 	made map[string]bool // folders already created under tmp
@@ -84,16 +89,103 @@ func NewDir(dest string) (*Dir, error) {
 	}
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %w", parent, err)
+		return nil, &Error{Op: "create the folder", Path: filepath.Dir(filepath.Clean(dest)), Err: err}
 	}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output %s exists and is not a folder; remove it or choose another --out", abs)
 	}
-	tmp := filepath.Join(parent, "."+filepath.Base(abs)+".tmp-"+randomSuffix())
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the build folder next to %s: %w", abs, err)
+	removeStale(abs)
+	for attempt := 1; ; attempt++ {
+		tmp := filepath.Join(parent, "."+filepath.Base(abs)+tmpInfix+randomSuffix())
+		if err := os.Mkdir(tmp, 0o755); err != nil {
+			return nil, &Error{Op: "create the build folder", Path: tmp, Err: err}
+		}
+		unlock, err := lockFolder(tmp)
+		if err == nil {
+			return &Dir{dest: abs, name: filepath.Clean(dest), tmp: tmp, unlock: unlock, create: createFile, made: map[string]bool{".": true}}, nil
+		}
+		_ = os.RemoveAll(tmp)
+		if attempt == 3 {
+			return nil, &Error{Op: "lock the build folder", Path: tmp, Err: err}
+		}
 	}
-	return &Dir{dest: abs, tmp: tmp, made: map[string]bool{".": true}}, nil
+}
+
+// Names of the folders a build makes next to its output folder "public":
+// ".public.tmp-<12 hex digits>" while it writes, ".public.old-<12 hex
+// digits>" for the previous output while swapping where the system cannot
+// swap two folders in one step.
+const (
+	tmpInfix    = ".tmp-"
+	oldInfix    = ".old-"
+	suffixDigit = 12
+)
+
+// removeStale removes what builds of dest killed before they finished
+// (kill -9, a crash, a power cut) left next to it, so leftovers do not pile
+// up: build folders that no live build holds locked, and previous outputs
+// set aside while swapping, unless dest is missing (a build killed between
+// its two renames: that folder is the only copy of the output). Only names
+// of this exact pattern are touched; anything else next to dest is left
+// alone, and so is everything where a dead build cannot be told from a live
+// one. Failures are ignored: the next build tries again.
+func removeStale(dest string) {
+	if !canTellDead {
+		return
+	}
+	parent, base := filepath.Split(dest)
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	_, err = os.Lstat(dest)
+	destExists := err == nil
+	for _, e := range entries {
+		infix, ok := leftover(e.Name(), base)
+		if !ok || !e.IsDir() || (infix == oldInfix && !destExists) {
+			continue
+		}
+		p := filepath.Join(parent, e.Name())
+		unlock, err := lockFolder(p) // fails while its build is alive
+		if err != nil {
+			continue
+		}
+		_ = os.RemoveAll(p)
+		unlock()
+	}
+}
+
+// leftover reports whether name is a build folder or set-aside output of
+// the output folder base, and which.
+func leftover(name, base string) (infix string, ok bool) {
+	rest, ok := strings.CutPrefix(name, "."+base)
+	if !ok {
+		return "", false
+	}
+	for _, infix := range []string{tmpInfix, oldInfix} {
+		if hexDigits, ok := strings.CutPrefix(rest, infix); ok && len(hexDigits) == suffixDigit && isLowerHex(hexDigits) {
+			return infix, true
+		}
+	}
+	return "", false
+}
+
+func isLowerHex(s string) bool {
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// userPath is the file rel (slash-separated, under the output folder) as the
+// user will know it.
+func (d *Dir) userPath(rel string) string {
+	if rel == "." || rel == "" {
+		return d.name
+	}
+	return filepath.Join(d.name, filepath.FromSlash(rel))
 }
 
 // Dest returns the absolute output folder.
@@ -135,8 +227,8 @@ func (d *Dir) writeNow(name string, data []byte) error {
 	if err := d.mkdir(filepath.Dir(name)); err != nil {
 		return err
 	}
-	if err := createFile(full, data); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+	if err := d.create(full, data); err != nil {
+		return d.fsError("write", name, err)
 	}
 	return nil
 }
@@ -152,20 +244,38 @@ func (d *Dir) WriteStream(name string, write func(io.Writer) error) error {
 	}
 	f, err := os.Create(filepath.Join(d.tmp, filepath.FromSlash(name)))
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+		return d.fsError("write", name, err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
+	fw := &fileWriter{f: f}
+	w := bufio.NewWriterSize(fw, 1<<20)
 	err = write(w)
 	if err == nil {
 		err = w.Flush()
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	cerr := f.Close()
+	switch {
+	case fw.err != nil: // the file system failed, whatever write made of it
+		return d.fsError("write", name, fw.err)
+	case err != nil: // write itself failed (reading its sources, say)
 		return fmt.Errorf("writing %s: %w", name, err)
+	case cerr != nil:
+		return d.fsError("write", name, cerr)
 	}
 	return nil
+}
+
+// fileWriter remembers the first error of the file it writes to.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 func (d *Dir) mkdir(rel string) error {
@@ -186,7 +296,7 @@ func (d *Dir) mkdir(rel string) error {
 	}
 	if err != nil {
 		if err := os.MkdirAll(full, 0o755); err != nil {
-			return fmt.Errorf("creating folder %s: %w", rel, err)
+			return d.fsError("create the folder", filepath.ToSlash(rel), err)
 		}
 	}
 	d.mu.Lock()
@@ -198,18 +308,34 @@ func (d *Dir) mkdir(rel string) error {
 }
 
 // Commit writes what is still queued, then swaps the finished build in
-// place of the destination.
+// place of the destination. Where the system can (Linux), the two folders
+// are exchanged in one step, so the destination holds the previous output
+// or the new one whenever the process is killed, never nothing.
 func (d *Dir) Commit() error {
 	if err := d.Flush(); err != nil {
 		d.Abort()
 		return err
 	}
+	defer d.release()
+	if _, err := os.Lstat(d.dest); err == nil {
+		switch err := exchange(d.tmp, d.dest); {
+		case err == nil:
+			// The previous output is now where the build was written.
+			if err := os.RemoveAll(d.tmp); err != nil {
+				return fmt.Errorf("new output is in place, but the previous one could not be removed from %s: %w", d.tmp, err)
+			}
+			return nil
+		case !errors.Is(err, errNoExchange):
+			d.Abort()
+			return &Error{Op: "replace", Path: d.name, Err: err}
+		}
+	}
 	var old string
 	if _, err := os.Lstat(d.dest); err == nil {
-		old = filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+".old-"+randomSuffix())
+		old = filepath.Join(filepath.Dir(d.dest), "."+filepath.Base(d.dest)+oldInfix+randomSuffix())
 		if err := os.Rename(d.dest, old); err != nil {
 			d.Abort()
-			return fmt.Errorf("cannot move the previous output aside: %w", err)
+			return &Error{Op: "move aside the previous output", Path: d.name, Err: err}
 		}
 	}
 	if err := os.Rename(d.tmp, d.dest); err != nil {
@@ -217,7 +343,7 @@ func (d *Dir) Commit() error {
 			_ = os.Rename(old, d.dest) // put the previous output back
 		}
 		d.Abort()
-		return fmt.Errorf("cannot move the new output into place: %w", err)
+		return &Error{Op: "move the new output into place at", Path: d.name, Err: err}
 	}
 	if old != "" {
 		if err := os.RemoveAll(old); err != nil {
@@ -231,6 +357,18 @@ func (d *Dir) Commit() error {
 func (d *Dir) Abort() {
 	d.Flush()
 	_ = os.RemoveAll(d.tmp)
+	d.release()
+}
+
+// release lets go of the lock that marks the build folder as alive.
+func (d *Dir) release() {
+	d.mu.Lock()
+	unlock := d.unlock
+	d.unlock = nil
+	d.mu.Unlock()
+	if unlock != nil {
+		unlock()
+	}
 }
 
 func randomSuffix() string {

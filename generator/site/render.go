@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"casefile/generator/diag"
+	"casefile/generator/output"
 	"casefile/generator/render"
 	"casefile/generator/search"
 )
@@ -41,13 +42,20 @@ func (b *builder) renderAll(ctx context.Context) error {
 	}
 	var err error
 	if b.export, err = b.startExport(); err != nil {
+		if oe := (*output.Error)(nil); errors.As(err, &oe) {
+			return oe
+		}
 		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
 		return b.stop()
 	}
 	err = b.runJobs(ctx, b.jobs())
 	if xerr := b.export.finish(err == nil && ctx.Err() == nil); xerr != nil && err == nil {
-		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", xerr)
-		err = b.stop()
+		if oe := (*output.Error)(nil); errors.As(xerr, &oe) {
+			err = oe // the output cannot be written: one error, as in runJobs
+		} else {
+			b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", xerr)
+			err = b.stop()
+		}
 	}
 	b.export = nil
 	b.res.Files += int(b.extraFiles.Swap(0))
@@ -72,7 +80,12 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	var mu sync.Mutex
 	var errs diag.List
 	done := 0
-	b.forEach(ctx, len(jobs), func(i int) {
+	// A file the output cannot take (disk full, read-only file system) is
+	// one error, and the jobs left are not run: every file would fail alike.
+	var outErr error
+	jctx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	b.forEach(jctx, len(jobs), func(i int) {
 		j := jobs[i]
 		data, reused := b.sess.reuse(j)
 		var err error
@@ -90,6 +103,13 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		if errors.Is(err, errSkipped) {
 			return
 		}
+		if oe := (*output.Error)(nil); errors.As(err, &oe) {
+			if outErr == nil {
+				outErr = oe
+				stopJobs()
+			}
+			return
+		}
 		if err != nil {
 			errs.Errorf(j.what, 0, 0, "", "%v", err)
 			return
@@ -101,6 +121,9 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	})
 	if err := ctx.Err(); err != nil {
 		return ErrCanceled
+	}
+	if outErr != nil {
+		return outErr
 	}
 	b.res.Diagnostics.Append(errs)
 	b.res.Diagnostics.Append(b.late.list)
