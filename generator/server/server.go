@@ -38,7 +38,7 @@ const (
 	shutdownGrace  = 5 * time.Second       // how long Shutdown waits for requests
 	defaultBeat    = 15 * time.Second      // SSE heartbeat
 	writeTimeout   = 10 * time.Second      // per SSE write: a stuck browser is dropped
-	contentSecPol  = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+	contentSecPol  = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 	maxHeaderBytes = 64 << 10
 )
 
@@ -137,10 +137,34 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          log.New(logWriter(s.logf), "", 0),
+
+		// "OPTIONS *" reaches serveHTTP (405) instead of net/http's own 200.
+		DisableGeneralOptionsHandler: true,
+	}
+	// Connections that have not sent a request yet (a browser's spare,
+	// preconnected sockets) count as busy for Shutdown until they are 5 s
+	// old: close them at once, as idle ones are.
+	var freshMu sync.Mutex
+	fresh := map[net.Conn]bool{}
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		freshMu.Lock()
+		defer freshMu.Unlock()
+		if st == http.StateNew {
+			fresh[c] = true
+		} else {
+			delete(fresh, c)
+		}
 	}
 	// Event streams never go idle by themselves: end them once the listener
 	// is closed, so Shutdown does not wait for its deadline.
-	srv.RegisterOnShutdown(func() { close(stop) })
+	srv.RegisterOnShutdown(func() {
+		close(stop)
+		freshMu.Lock()
+		defer freshMu.Unlock()
+		for c := range fresh {
+			c.Close()
+		}
+	})
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -179,6 +203,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", contentSecPol)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
+	// Other sites may not load anything from here as a script, image or
+	// stylesheet: search/manifest.js and search/d/*.js call a global
+	// function, so a page on any origin could otherwise read the preview
+	// (drafts and internal material included) through <script src>, with a
+	// Host header of 127.0.0.1 that passes hostAllowed.
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
 
 	if !s.hostAllowed(r.Host) {

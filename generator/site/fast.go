@@ -162,16 +162,27 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	}
 	later = append(later, &deferred{"export", nb.keyer("export").incidents(nb.incidents).sum(), exp.all})
 
-	// Commit.
+	// Commit. The superseded versions leave the caches (a full build's
+	// prepare would drop them, but fast builds may follow one another for
+	// hours).
 	for _, e := range edits {
+		superseded := b.incidents[e.i].src
 		s.content.Store(e.in, nil)
 		s.mu.Lock()
+		delete(s.incidents, superseded)
 		s.incidents[e.in] = parsed[*incident]{e.parsed, nil}
 		s.mu.Unlock()
+		delete(s.gens.of, superseded)
 	}
+	s.recMu.Lock()
 	for p, k := range keys {
+		if old, ok := s.keys[p]; ok && old != k && strings.HasSuffix(p, "index.json") {
+			delete(s.records, old) // the superseded export record
+			delete(s.liveRec, old)
+		}
 		s.keys[p] = k
 	}
+	s.recMu.Unlock()
 	s.out = files
 	s.last = &nb
 	s.builds++

@@ -16,12 +16,16 @@ func (b *builder) searchJobs() []job {
 	if !b.lean { // lean builds write the index after the incident pages (searchFiles)
 		key := b.keyer("search").incidents(b.incidents).sum()
 		var later *deferred
+		afterBuild := false // deferred: runs on another goroutine while later builds read b.res
 		files, later, _ = b.sess.lateFiles("search", key, func() (map[string][]byte, error) {
 			files, stats := search.Build(b.searchDocs())
-			b.res.Search = stats
+			if !afterBuild {
+				b.res.Search = stats
+			}
 			return files, nil
 		})
 		if later != nil {
+			afterBuild = true
 			b.res.deferred = append(b.res.deferred, later)
 		}
 	}

@@ -75,63 +75,11 @@ func serve(ctx context.Context, f *serveFlags, stdout, stderr io.Writer, ready f
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe(ctx) }()
 
-	later := make(chan *site.Later, 1)
-	broken := false
-	rebuild := func(paths []string) {
-		start := time.Now()
-		u, err := sess.Build(ctx, paths)
-		if err != nil {
-			if errors.Is(err, site.ErrCanceled) {
-				return
-			}
-			var lines []string
-			var be *diag.BuildError
-			if errors.As(err, &be) {
-				for _, d := range be.List {
-					lines = append(lines, d.String())
-				}
-			} else {
-				lines = []string{err.Error()}
-			}
-			for _, l := range lines {
-				fmt.Fprintln(stderr, l)
-			}
-			fmt.Fprintf(stderr, "casefile: build failed; still serving the last good site\n")
-			srv.ShowErrors(lines)
-			broken = true
-			return
-		}
-		if broken {
-			srv.ClearErrors()
-			broken = false
-		}
-		srv.SetSite(u.Files)
-		srv.Reload(append(u.Changed, u.Removed...))
-		if f.navigate && len(u.Edited) > 0 {
-			srv.Navigate(u.Edited[0])
-		}
-		if !f.quiet {
-			for _, d := range u.Result.Diagnostics.Warnings() {
-				fmt.Fprintln(stderr, d)
-			}
-			fmt.Fprintf(stdout, "%s: %d files changed, %d removed, in %s\n", time.Now().Format("15:04:05"), len(u.Changed), len(u.Removed), time.Since(start).Round(time.Millisecond))
-		}
-		if u.Deferred != nil {
-			go func() {
-				l, err := u.Deferred()
-				if err != nil {
-					logf("casefile: %v", err)
-					return
-				}
-				select {
-				case later <- l:
-				case <-ctx.Done():
-				}
-			}()
-		}
+	lp := &liveLoop{
+		f: f, sess: sess, srv: srv, stdout: stdout, stderr: stderr, logf: logf,
+		later: make(chan *site.Later, 1),
 	}
-
-	rebuild(nil)
+	lp.rebuild(ctx, nil)
 	if ready != nil || !f.quiet {
 		// Wait for the listener so the URL is known.
 		for i := 0; i < 200 && srv.URL() == ""; i++ {
@@ -149,23 +97,99 @@ func serve(ctx context.Context, f *serveFlags, stdout, stderr io.Writer, ready f
 			ready(srv.URL())
 		}
 	}
+	return lp.run(ctx, w.Batches(), w.Errors(), served)
+}
+
+// liveLoop is the watch → build → serve cycle of `casefile serve`: each
+// batch of changed source paths is rebuilt by the Session, the new site is
+// handed to the server and the browsers are told what changed.
+type liveLoop struct {
+	f              *serveFlags
+	sess           *site.Session
+	srv            *server.Server
+	stdout, stderr io.Writer
+	logf           func(format string, args ...any)
+	later          chan *site.Later // deferred late files (search index), applied by run
+	broken         bool             // the last build failed: the overlay is shown
+}
+
+// run rebuilds on every batch until ctx ends, the batches end, or the server
+// stops (served), applying deferred work as it arrives.
+func (lp *liveLoop) run(ctx context.Context, batches <-chan []watch.Event, errs <-chan error, served <-chan error) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return <-served
 		case err := <-served:
 			return err
-		case batch, ok := <-w.Batches():
+		case batch, ok := <-batches:
 			if !ok {
 				return nil
 			}
-			rebuild(watch.Paths(batch))
-		case err := <-w.Errors():
-			logf("casefile: watching: %v", err)
-		case l := <-later:
-			if u, ok := sess.ApplyDeferred(l); ok {
-				srv.SetSite(u.Files)
+			lp.rebuild(ctx, watch.Paths(batch))
+		case err := <-errs:
+			lp.logf("casefile: watching: %v", err)
+		case l := <-lp.later:
+			if u, ok := lp.sess.ApplyDeferred(l); ok {
+				lp.srv.SetSite(u.Files)
 			}
 		}
+	}
+}
+
+// rebuild builds after changes to paths (nil: everything) and serves the
+// result, or shows the errors while the last good site stays served.
+func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
+	f, srv, stdout, stderr := lp.f, lp.srv, lp.stdout, lp.stderr
+	start := time.Now()
+	u, err := lp.sess.Build(ctx, paths)
+	if err != nil {
+		if errors.Is(err, site.ErrCanceled) {
+			return
+		}
+		var lines []string
+		var be *diag.BuildError
+		if errors.As(err, &be) {
+			for _, d := range be.List {
+				lines = append(lines, d.String())
+			}
+		} else {
+			lines = []string{err.Error()}
+		}
+		for _, l := range lines {
+			fmt.Fprintln(stderr, l)
+		}
+		fmt.Fprintf(stderr, "casefile: build failed; still serving the last good site\n")
+		srv.ShowErrors(lines)
+		lp.broken = true
+		return
+	}
+	if lp.broken {
+		srv.ClearErrors()
+		lp.broken = false
+	}
+	srv.SetSite(u.Files)
+	srv.Reload(append(u.Changed, u.Removed...))
+	if f.navigate && len(u.Edited) > 0 {
+		srv.Navigate(u.Edited[0])
+	}
+	if !f.quiet {
+		for _, d := range u.Result.Diagnostics.Warnings() {
+			fmt.Fprintln(stderr, d)
+		}
+		fmt.Fprintf(stdout, "%s: %d files changed, %d removed, in %s\n", time.Now().Format("15:04:05"), len(u.Changed), len(u.Removed), time.Since(start).Round(time.Millisecond))
+	}
+	if u.Deferred != nil {
+		go func() {
+			l, err := u.Deferred()
+			if err != nil {
+				lp.logf("casefile: %v", err)
+				return
+			}
+			select {
+			case lp.later <- l:
+			case <-ctx.Done():
+			}
+		}()
 	}
 }
