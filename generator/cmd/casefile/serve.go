@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"casefile"
@@ -56,14 +57,6 @@ func serve(ctx context.Context, f *serveFlags, stdout, stderr io.Writer, ready f
 	addr := net.JoinHostPort(f.bind, strconv.Itoa(f.port))
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	srv := server.New(server.Options{Addr: addr, Logf: logf})
-	baseURL := f.baseURL
-	if baseURL == "" {
-		baseURL = "http://" + addr + "/"
-	}
-	sess := site.NewSession(site.Options{
-		Source: os.DirFS(f.source), Theme: casefile.Theme,
-		Profile: f.profile, BaseURL: baseURL, Drafts: f.drafts,
-	})
 	w, err := watch.New(watch.Options{Root: f.source})
 	if err != nil {
 		return fmt.Errorf("cannot watch %s: %w", f.source, err)
@@ -74,28 +67,37 @@ func serve(ctx context.Context, f *serveFlags, stdout, stderr io.Writer, ready f
 	defer cancel()
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe(ctx) }()
-
+	// Wait for the listener: the site's base URL is the address it got
+	// (with --port 0, a free port the system picked).
+	for srv.URL() == "" {
+		select {
+		case err := <-served:
+			if err == nil {
+				err = errors.New("the server stopped before it listened")
+			}
+			return err
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	baseURL := f.baseURL
+	if baseURL == "" {
+		baseURL = strings.TrimSuffix(srv.URL(), "/") + "/"
+	}
+	sess := site.NewSession(site.Options{
+		Source: os.DirFS(f.source), Theme: casefile.Theme,
+		Profile: f.profile, BaseURL: baseURL, Drafts: f.drafts,
+	})
 	lp := &liveLoop{
 		f: f, sess: sess, srv: srv, stdout: stdout, stderr: stderr, logf: logf,
 		later: make(chan *site.Later, 1),
 	}
 	lp.rebuild(ctx, nil)
-	if ready != nil || !f.quiet {
-		// Wait for the listener so the URL is known.
-		for i := 0; i < 200 && srv.URL() == ""; i++ {
-			select {
-			case err := <-served:
-				return err
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-		if !f.quiet {
-			abs, _ := filepath.Abs(f.source)
-			fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", abs, srv.URL())
-		}
-		if ready != nil {
-			ready(srv.URL())
-		}
+	if !f.quiet {
+		abs, _ := filepath.Abs(f.source)
+		fmt.Fprintf(stdout, "Serving %s at %s (Ctrl-C to stop)\n", abs, srv.URL())
+	}
+	if ready != nil {
+		ready(srv.URL())
 	}
 	return lp.run(ctx, w.Batches(), w.Errors(), served)
 }
@@ -156,8 +158,13 @@ func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
 		} else {
 			lines = []string{err.Error()}
 		}
-		for _, l := range lines {
-			fmt.Fprintln(stderr, l)
+		color := useColor(stderr, os.Getenv)
+		if be != nil {
+			for _, d := range be.List {
+				fmt.Fprintln(stderr, formatDiag(d, color))
+			}
+		} else {
+			fmt.Fprintln(stderr, err)
 		}
 		fmt.Fprintf(stderr, "casefile: build failed; still serving the last good site\n")
 		srv.ShowErrors(lines)
@@ -174,8 +181,9 @@ func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
 		srv.Navigate(u.Edited[0])
 	}
 	if !f.quiet {
+		color := useColor(stderr, os.Getenv)
 		for _, d := range u.Result.Diagnostics.Warnings() {
-			fmt.Fprintln(stderr, d)
+			fmt.Fprintln(stderr, formatDiag(d, color))
 		}
 		fmt.Fprintf(stdout, "%s: %d files changed, %d removed, in %s\n", time.Now().Format("15:04:05"), len(u.Changed), len(u.Removed), time.Since(start).Round(time.Millisecond))
 	}

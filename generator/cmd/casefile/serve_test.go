@@ -67,6 +67,10 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, body := get("incidents/good/"); code != 200 || !strings.Contains(body, "Good one") || !strings.Contains(body, "/__casefile/live.js") {
 		t.Fatalf("GET incident: %d\n%s", code, body)
 	}
+	// With --port 0 the site's own URLs name the port the system picked.
+	if _, body := get("incidents/good/"); !strings.Contains(body, `<link rel="canonical" href="`+base+`incidents/good/">`) {
+		t.Errorf("canonical link does not use the served address %s:\n%s", base, body)
+	}
 
 	// Listen to the event stream like live.js does.
 	resp, err := http.Get(base + "__casefile/events?page=/incidents/good/")
