@@ -168,6 +168,9 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 			res, err = Result{}, panicError(p)
 		}
 	}()
+	if err := checkLimits(src); err != nil {
+		return Result{}, err
+	}
 	var (
 		plain    string
 		sections []faqSection
@@ -270,6 +273,9 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 			f, err = Fragment{}, panicError(p)
 		}
 	}()
+	if err := checkLimits(src); err != nil {
+		return Fragment{}, err
+	}
 	var (
 		nodes   []*internalNode
 		blocked []blockedLink
