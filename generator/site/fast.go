@@ -89,6 +89,15 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 		nb.incidents[e.i] = &it
 		nb.byID[it.src.ID] = &it
 	}
+	// The site-wide checks with the edits: any change in what they report
+	// (a link broken or mended, a heading renamed that others link to, a
+	// question now asked twice) is the whole pipeline's to report.
+	checked := nb.checkResult()
+	if !slices.Equal(checked, b.checked) {
+		return nil, false
+	}
+	nb.checked = checked
+
 	// Outputs that show a changed card, beyond the incidents' own pages.
 	more := map[string]func() ([]byte, error){}
 	if listed {

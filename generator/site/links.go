@@ -211,10 +211,17 @@ const maxLinkSuggest = 200
 // markdown to pages, files and heading anchors, and FAQ questions asked on
 // more than one incident.
 func (b *builder) checkSite() {
+	b.checked = b.checkResult()
+	b.res.Diagnostics.Append(b.checked)
+}
+
+// checkResult is what checkSite reports, sorted.
+func (b *builder) checkResult() diag.List {
 	var d diag.List
 	b.checkLinks(&d)
 	b.checkQuestions(&d)
-	b.res.Diagnostics.Append(d)
+	d.Sort()
+	return d
 }
 
 // linkTarget is what a link resolved to.

@@ -1,8 +1,12 @@
 package site_test
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
+
+	"casefile"
 
 	"casefile/generator/internal/linkcheck"
 	"casefile/generator/internal/sitetest"
@@ -234,4 +238,55 @@ title: About
 	// The public site keeps links as written.
 	pb := sitetest.Build(t, archive)
 	pb.AssertFile("incidents/a/index.html", `href="/incidents/b/"`, `href="../b/#root-cause"`)
+}
+
+// While serving, a body edit that breaks or mends a link, or renames a
+// heading another page links to, is reported like any other error.
+func TestSessionReportsLinks(t *testing.T) {
+	src := sitetest.FS(`-- content/incidents/a.md --
+---
+title: A
+date: 2024-01-02
+summary: S.
+keywords: [k]
+---
+See [B's cause](../b/#root-cause).
+-- content/incidents/b.md --
+---
+title: B
+date: 2024-01-03
+summary: S.
+keywords: [k]
+---
+## Root cause
+
+Text.
+`)
+	sess := site.NewSession(site.Options{Source: src, Theme: casefile.Theme})
+	ctx := context.Background()
+	if _, err := sess.Build(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	edit := func(p, from, to string) error {
+		t.Helper()
+		src[p].Data = bytes.Replace(src[p].Data, []byte(from), []byte(to), 1)
+		_, err := sess.Build(ctx, []string{p})
+		return err
+	}
+	a, b := "content/incidents/a.md", "content/incidents/b.md"
+	if err := edit(a, "See [B", "See [nothing](/incidents/zzz/) and [B"); err == nil || !strings.Contains(err.Error(), "a.md:7:5: error: link `/incidents/zzz/` points to nothing") {
+		t.Errorf("broken link: err = %v", err)
+	}
+	if err := edit(a, "[nothing](/incidents/zzz/) and ", ""); err != nil {
+		t.Errorf("mended: %v", err)
+	}
+	if err := edit(b, "## Root cause", "## The cause"); err == nil || !strings.Contains(err.Error(), "a.md:7:5: error: link `../b/#root-cause` names no heading") {
+		t.Errorf("heading renamed under a link: err = %v", err)
+	}
+	if err := edit(b, "## The cause", "## Root cause"); err != nil {
+		t.Errorf("heading back: %v", err)
+	}
+	if err := edit(b, "Text.", "More text."); err != nil {
+		t.Errorf("plain body edit: %v", err)
+	}
 }
