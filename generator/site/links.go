@@ -51,10 +51,10 @@ func idHash(s string) uint64 {
 	return h
 }
 
-// pageLinks gathers the links of a parsed page into r, checking those to
-// the page itself against ids and reporting neutralised links. base is the
-// line of src the markdown starts on (body) or the line to report every
-// link at (col 0, a front-matter value).
+// linkSink gathers the links of one parsed page into its refs: links to
+// the page itself are checked against its ids at once, same-site links to
+// elsewhere are kept for checkLinks, and neutralised links are warned
+// about.
 type linkSink struct {
 	b      *builder
 	source string
