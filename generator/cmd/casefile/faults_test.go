@@ -522,6 +522,73 @@ func TestSymlinksInContent(t *testing.T) {
 	}
 }
 
+// static/ follows the rules of content/: linked files are copied from where
+// they point, linked folders are not followed (no loop can hang the build),
+// and broken or looping links and named pipes are errors naming the file.
+func TestSymlinksInStatic(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident, "static/css/site.css": "body{}"})
+	elsewhere := kb(t, map[string]string{"logo.svg": "<svg/>", "dir/x.css": "x{}"})
+	st := filepath.Join(src, "static")
+	for name, target := range map[string]string{
+		"loop": ".", "a.css": "b.css", "b.css": "a.css", "dangling.css": "missing.css",
+		"logo.svg": filepath.Join(elsewhere, "logo.svg"), "shared": filepath.Join(elsewhere, "dir"),
+	} {
+		if err := os.Symlink(target, filepath.Join(st, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(st, "pipe.css"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func() (int, string) {
+		t.Helper()
+		done := make(chan [2]any, 1)
+		go func() {
+			code, _, errOut := runCLI("build", "-s", src)
+			done <- [2]any{code, errOut}
+		}()
+		select {
+		case r := <-done:
+			return r[0].(int), r[1].(string)
+		case <-time.After(time.Minute):
+			t.Fatal("the build hangs on symbolic links or a named pipe in static/")
+			return 0, ""
+		}
+	}
+	code, errOut := build()
+	for _, want := range []string{
+		"static/a.css: error: cannot read: stat static/a.css: too many levels of symbolic links",
+		"static/b.css: error: cannot read",
+		"static/dangling.css: error: cannot read: stat static/dangling.css: no such file or directory",
+		"static/pipe.css: error: not a regular file (p---------); remove it; static/ may hold plain files only",
+		"casefile: 4 errors",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, name := range []string{"a.css", "b.css", "dangling.css", "pipe.css"} {
+		if err := os.Remove(filepath.Join(st, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, errOut := build(); code != 0 {
+		t.Fatalf("build without the broken links failed: %s", errOut)
+	}
+	pub := filepath.Join(src, "public")
+	if data, err := os.ReadFile(filepath.Join(pub, "logo.svg")); err != nil || string(data) != "<svg/>" {
+		t.Errorf("a linked file was not copied: %q %v", data, err)
+	}
+	for _, p := range []string{"shared", "loop"} {
+		if _, err := os.Stat(filepath.Join(pub, p)); !os.IsNotExist(err) {
+			t.Errorf("public/%s exists: a linked folder was followed", p)
+		}
+	}
+}
+
 // testHugeInputs builds pathological knowledge bases with the real binary
 // and measures the peak memory of each build (its maximum resident set,
 // from the kernel): a file over the size limit and an incident over the
