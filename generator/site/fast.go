@@ -50,6 +50,11 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 		if in == nil || len(d) > 0 {
 			return nil, false
 		}
+		// A date in the future is warned about by the load stage; the
+		// whole pipeline reports one appearing or going.
+		if len(content.Future(&content.Corpus{Incidents: []*content.Incident{old, in}}, time.Now())) > 0 {
+			return nil, false
+		}
 		listing := false
 		if !sameShape(old, in) {
 			if !sameListingShape(old, in) {
@@ -92,11 +97,13 @@ func (s *Session) fast(ctx context.Context, changed []string) (*Update, bool) {
 	// The site-wide checks with the edits: any change in what they report
 	// (a link broken or mended, a heading renamed that others link to, a
 	// question now asked twice) is the whole pipeline's to report.
-	checked := nb.checkResult()
-	if !slices.Equal(checked, b.checked) {
+	edited := make([]int, len(edits))
+	for k, e := range edits {
+		edited[k] = e.i
+	}
+	if !checkedAfter(b, &nb, edited) {
 		return nil, false
 	}
-	nb.checked = checked
 
 	// Outputs that show a changed card, beyond the incidents' own pages.
 	more := map[string]func() ([]byte, error){}

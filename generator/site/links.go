@@ -267,82 +267,136 @@ func (b *builder) resolve(dir, dest string) linkTarget {
 
 // checkLinks checks every same-site link kept by the parse.
 func (b *builder) checkLinks(d *diag.List) {
-	written := b.claims.written
-	has := func(p string) bool { _, ok := written[p]; return ok }
-	anchors := make(map[string]*refs, len(b.incidents)+len(b.pages))
+	sugg := &suggester{written: b.claims.written}
 	for _, it := range b.incidents {
-		anchors[it.url] = &it.refs
+		b.checkPage(it.src.Source, it.url, &it.refs, d, sugg)
 	}
 	for _, pg := range b.pages {
-		anchors[pg.url] = &pg.refs
-	}
-	sugg := &suggester{written: written}
-	check := func(source, dir string, r *refs) {
-		d.Append(r.problems)
-		for _, l := range r.links {
-			t := b.resolve(dir, l.dest)
-			if b.unchecked[t.path] || b.unchecked[t.path+"/"] {
-				continue // its own errors are reported
-			}
-			hint := ""
-			switch {
-			case t.problem != "":
-			case t.path == "" || strings.HasSuffix(t.path, "/"):
-				if !has(t.path + "index.html") {
-					t.problem, hint = b.missing(source, t.path, sugg)
-				}
-			case has(t.path):
-			case has(t.path + "/index.html"):
-				t.path += "/"
-			default:
-				t.problem, hint = b.missing(source, t.path, sugg)
-			}
-			if t.problem == "" && t.frag != "" {
-				if target, ok := anchors[t.path]; ok {
-					frag := t.frag
-					if f, err := url.PathUnescape(frag); err == nil {
-						frag = f
-					}
-					if _, found := slices.BinarySearch(target.anchors, idHash(frag)); !found && frag != "top" {
-						t.problem = "names no heading or question on that page"
-						hint = "link to the id of a heading or question there (see its table of contents); a heading's id is its text in lower case with hyphens"
-					}
-				}
-			}
-			if t.problem != "" {
-				if hint == "" {
-					hint = "fix the address or remove the link"
-				}
-				d.Errorf(source, l.line, l.col, hint, "link `%s` %s", meta.Shorten(l.dest, 80), t.problem)
-			}
-		}
-	}
-	for _, it := range b.incidents {
-		check(it.src.Source, it.url, &it.refs)
-	}
-	for _, pg := range b.pages {
-		check(pg.src.Source, pg.url, &pg.refs)
+		b.checkPage(pg.src.Source, pg.url, &pg.refs, d, sugg)
 	}
 }
 
-// missing explains a link to a site path nothing was built at.
-func (b *builder) missing(source, p string, sugg *suggester) (problem, hint string) {
+// refsAt returns the refs of the incident or plain page at site folder
+// dir, nil for other pages. The folder index is made once per full build
+// and shared by the fast rebuilds that follow, whose incident lists keep
+// the same order.
+func (b *builder) refsAt(dir string) *refs {
+	if b.pageAt == nil {
+		b.pageAt = make(map[string]int, len(b.incidents)+len(b.pages))
+		for i, it := range b.incidents {
+			b.pageAt[it.url] = i
+		}
+		for i, pg := range b.pages {
+			b.pageAt[pg.url] = -1 - i
+		}
+	}
+	i, ok := b.pageAt[dir]
+	switch {
+	case !ok:
+		return nil
+	case i >= 0:
+		return &b.incidents[i].refs
+	}
+	return &b.pages[-1-i].refs
+}
+
+// checkPage checks the links kept in r, of the page at site folder dir
+// built from source, against the written site. sugg finds "did you mean"
+// pages; nil for none.
+func (b *builder) checkPage(source, dir string, r *refs, d *diag.List, sugg *suggester) {
+	has := func(p string) bool { _, ok := b.claims.written[p]; return ok }
+	d.Append(r.problems)
+	for _, l := range r.links {
+		t := b.resolve(dir, l.dest)
+		if b.unchecked[t.path] || b.unchecked[t.path+"/"] {
+			continue // its own errors are reported
+		}
+		hint := ""
+		switch {
+		case t.problem != "":
+		case t.path == "" || strings.HasSuffix(t.path, "/"):
+			if !has(t.path + "index.html") {
+				t.problem, hint = b.missing(source, l.dest, t.path, sugg)
+			}
+		case has(t.path):
+		case has(t.path + "/index.html"):
+			t.path += "/"
+		default:
+			t.problem, hint = b.missing(source, l.dest, t.path, sugg)
+		}
+		if t.problem == "" && t.frag != "" {
+			if target := b.refsAt(t.path); target != nil {
+				frag := t.frag
+				if f, err := url.PathUnescape(frag); err == nil {
+					frag = f
+				}
+				if _, found := slices.BinarySearch(target.anchors, idHash(frag)); !found && frag != "top" {
+					t.problem = "names no heading or question on that page"
+					hint = "link to the id of a heading or question there (see its table of contents); a heading's id is its text in lower case with hyphens"
+				}
+			}
+		}
+		if t.problem != "" {
+			if hint == "" {
+				hint = "fix the address or remove the link"
+			}
+			d.Errorf(source, l.line, l.col, hint, "link `%s` %s", meta.Shorten(l.dest, 80), t.problem)
+		}
+	}
+}
+
+// checkedAfter says whether the site-wide checks report for a fast rebuild
+// (nb: the last build b with edited incidents swapped in at the indices
+// of edited) exactly what they reported for b, without checking the whole
+// site again: an edited incident keeps its element ids (links elsewhere
+// into it stand) and its questions, its own links are all good, and no
+// earlier diagnostic names its file (its positions may have moved).
+func checkedAfter(b, nb *builder, edited []int) bool {
+	for _, i := range edited {
+		old, it := b.incidents[i], nb.incidents[i]
+		if !slices.Equal(old.refs.anchors, it.refs.anchors) || len(old.refs.questions) != len(it.refs.questions) {
+			return false
+		}
+		for k, q := range it.refs.questions {
+			if q.key != old.refs.questions[k].key {
+				return false
+			}
+		}
+		var d diag.List
+		if nb.checkPage(it.src.Source, it.url, &it.refs, &d, nil); len(d) > 0 {
+			return false
+		}
+		for _, dg := range b.checked {
+			if dg.File == it.src.Source || strings.Contains(dg.Msg, it.src.Source+":") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// missing explains a link (dest, resolved to site path p) to a site path
+// nothing was built at.
+func (b *builder) missing(source, dest, p string, sugg *suggester) (problem, hint string) {
 	if why, ok := b.excluded[p]; ok {
 		return "points to " + why + ", which this build leaves out",
 			"put the link inside a `::: internal` block, or publish the incident"
 	}
 	if strings.HasSuffix(p, ".md") {
-		src := p
-		if !strings.HasPrefix(src, "content/") {
-			src = path.Join(path.Dir(source), path.Base(p))
-		}
-		if u, ok := b.res.sources[src]; ok {
-			return "points to a markdown file, not to its page", fmt.Sprintf("link to the page: `%s`", b.basePathSlash()+u)
+		// A link to a source file, as written from the source's folder or
+		// from the knowledge-base root.
+		u, _ := url.Parse(dest)
+		for _, src := range []string{path.Join(path.Dir(source), u.Path), strings.TrimPrefix(path.Clean("/"+u.Path), "/")} {
+			if pageURL, ok := b.res.sources[src]; ok {
+				return "points to a markdown file, not to its page", fmt.Sprintf("link to the page: `%s`", b.basePathSlash()+pageURL)
+			}
 		}
 	}
 	hint = "fix the address or remove the link"
-	if c := sugg.closest(p); c != "" {
-		hint = fmt.Sprintf("did you mean `%s`?", b.basePathSlash()+c)
+	if sugg != nil {
+		if c := sugg.closest(p); c != "" {
+			hint = fmt.Sprintf("did you mean `%s`?", b.basePathSlash()+c)
+		}
 	}
 	return "points to nothing on the site", hint
 }

@@ -290,3 +290,41 @@ Text.
 		t.Errorf("plain body edit: %v", err)
 	}
 }
+
+// While serving, a date moved into the future (a typo in the year) is
+// warned about, and the warning goes when it is fixed.
+func TestSessionReportsFutureDates(t *testing.T) {
+	src := sitetest.FS(`-- content/incidents/a.md --
+---
+title: A
+date: 2024-01-02
+summary: S.
+keywords: [k]
+timeline:
+  - date: 2024-01-01
+    event: It began.
+---
+Text.
+`)
+	sess := site.NewSession(site.Options{Source: src, Theme: casefile.Theme})
+	ctx := context.Background()
+	if _, err := sess.Build(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := "content/incidents/a.md"
+	build := func(from, to string) string {
+		t.Helper()
+		src[p].Data = bytes.Replace(src[p].Data, []byte(from), []byte(to), 1)
+		u, err := sess.Build(ctx, []string{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Result.Diagnostics.String()
+	}
+	if got := build("date: 2024-01-01", "date: 2924-01-01"); !strings.Contains(got, "a.md:7: warning: timeline date 2924-01-01 is in the future") {
+		t.Errorf("future timeline date: diagnostics %q", got)
+	}
+	if got := build("date: 2924-01-01", "date: 2024-01-01"); got != "" {
+		t.Errorf("fixed: diagnostics %q", got)
+	}
+}

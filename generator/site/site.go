@@ -149,8 +149,9 @@ type builder struct {
 	guard    *leakGuard
 	excluded map[string]string // page folders of incidents left out of this build → why, for link hints
 
-	phase   string    // the running stage, for Options.Progress
-	checked diag.List // what the site-wide checks reported (links, questions); fast rebuilds compare with it
+	phase   string         // the running stage, for Options.Progress
+	checked diag.List      // what the site-wide checks reported (links, questions); fast rebuilds compare with it
+	pageAt  map[string]int // page folder → incident index (>= 0) or -1-page index, for link checks (refsAt)
 
 	held      diag.List       // KeepGoing: errors in content files, reported at the end
 	unchecked map[string]bool // KeepGoing: page folders of files left out for their errors; links to them are not reported
