@@ -228,20 +228,8 @@ func find(fsys fs.FS) ([]job, diag.List) {
 		if de.IsDir() || !strings.HasSuffix(p, ".md") {
 			return nil // symbolic links to folders included: never followed
 		}
-		if !de.Type().IsRegular() {
-			// A symbolic link is read where it points, when that is a file.
-			// A named pipe or a device would block the build or never end.
-			fi, err := fs.Stat(fsys, p)
-			switch {
-			case err != nil:
-				diags.Errorf(p, 0, 0, "it is a symbolic link that is broken or points to itself; fix or remove it", "cannot read: %v", err)
-				return nil
-			case fi.IsDir():
-				return nil
-			case !fi.Mode().IsRegular():
-				diags.Errorf(p, 0, 0, "remove it; markdown files must be plain files", "not a regular file (%v)", fi.Mode().Type())
-				return nil
-			}
+		if !IsFile(fsys, p, de, &diags, "markdown files must be plain files") {
+			return nil
 		}
 		switch rel := p[len("content/"):]; {
 		case strings.HasPrefix(rel, "incidents/"):
@@ -256,6 +244,30 @@ func find(fsys fs.FS) ([]job, diag.List) {
 	})
 	sort.Slice(jobs, func(i, k int) bool { return jobs[i].path < jobs[k].path })
 	return jobs, diags
+}
+
+// IsFile reports whether a walk over fsys should read the entry de at p as
+// a file. A regular file is; a symbolic link is read where it points when
+// that is a file, and never followed into a folder (so a link loop cannot
+// hang a walk). A broken or looping link, or a named pipe or device (which
+// would block the build), is an error in diags; rule says what the folder
+// may hold instead.
+func IsFile(fsys fs.FS, p string, de fs.DirEntry, diags *diag.List, rule string) bool {
+	if de.Type().IsRegular() {
+		return true
+	}
+	fi, err := fs.Stat(fsys, p)
+	switch {
+	case err != nil:
+		diags.Errorf(p, 0, 0, "it is a symbolic link that is broken or points to itself; fix or remove it", "cannot read: %v", err)
+		return false
+	case fi.IsDir():
+		return false
+	case !fi.Mode().IsRegular():
+		diags.Errorf(p, 0, 0, "remove it; "+rule, "not a regular file (%v)", fi.Mode().Type())
+		return false
+	}
+	return true
 }
 
 // MaxFileSize is the size of the largest markdown file Load reads (8 MiB,

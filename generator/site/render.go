@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"casefile/generator/content"
 	"casefile/generator/diag"
 	"casefile/generator/output"
 	"casefile/generator/render"
@@ -231,21 +232,8 @@ func (b *builder) staticJobs() []job {
 			} else if hidden {
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				// As in content/: a symbolic link is copied from where it
-				// points when that is a file, never followed into a folder;
-				// a named pipe or device would block the build.
-				fi, err := fs.Stat(fsys, p)
-				switch {
-				case err != nil:
-					b.res.Diagnostics.Errorf(p, 0, 0, "it is a symbolic link that is broken or points to itself; fix or remove it", "cannot read: %v", err)
-					return nil
-				case fi.IsDir():
-					return nil
-				case !fi.Mode().IsRegular():
-					b.res.Diagnostics.Errorf(p, 0, 0, "remove it; static/ may hold plain files only", "not a regular file (%v)", fi.Mode().Type())
-					return nil
-				}
+			if !content.IsFile(fsys, p, d, &b.res.Diagnostics, "static/ may hold plain files only") {
+				return nil // as in content/: links followed to files only
 			}
 			files[strings.TrimPrefix(p, "static/")] = fsys
 			return nil
