@@ -43,15 +43,12 @@ func (b *builder) renderAll(ctx context.Context) error {
 	}
 	var err error
 	if b.export, err = b.startExport(); err != nil {
-		if oe := (*output.Error)(nil); errors.As(err, &oe) {
-			return oe
-		}
 		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
 		return b.stop()
 	}
 	err = b.runJobs(ctx, b.jobs())
 	if xerr := b.export.finish(err == nil && ctx.Err() == nil); xerr != nil && err == nil {
-		if oe := (*output.Error)(nil); errors.As(xerr, &oe) {
+		if oe := outputError(xerr); oe != nil {
 			err = oe // the output cannot be written: one error, as in runJobs
 		} else {
 			b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", xerr)
@@ -70,6 +67,16 @@ func (b *builder) renderLate(ctx context.Context) error {
 		return nil
 	}
 	return b.stage("search", func() error { return b.runJobs(ctx, b.searchFiles()) })
+}
+
+// outputError returns err's *output.Error (the output cannot take files:
+// disk full, read-only), or nil.
+func outputError(err error) *output.Error {
+	var oe *output.Error
+	if errors.As(err, &oe) {
+		return oe
+	}
+	return nil
 }
 
 // errSkipped is a job's way to say its file is not written for errors
@@ -104,7 +111,7 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		if errors.Is(err, errSkipped) {
 			return
 		}
-		if oe := (*output.Error)(nil); errors.As(err, &oe) {
+		if oe := outputError(err); oe != nil {
 			if outErr == nil {
 				outErr = oe
 				stopJobs()

@@ -35,6 +35,7 @@ func parseServe(args []string, stderr io.Writer) (*serveFlags, error) {
 	if err := parseArgs(fs, args); err != nil {
 		return nil, err
 	}
+	f.color = useColor(stderr, os.Getenv)
 	return f, nil
 }
 
@@ -158,10 +159,9 @@ func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
 		} else {
 			lines = []string{err.Error()}
 		}
-		color := useColor(stderr, os.Getenv)
 		if be != nil {
 			for _, d := range be.List {
-				fmt.Fprintln(stderr, formatDiag(d, color))
+				fmt.Fprintln(stderr, formatDiag(d, f.color))
 			}
 		} else {
 			fmt.Fprintln(stderr, err)
@@ -181,9 +181,8 @@ func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
 		srv.Navigate(u.Edited[0])
 	}
 	if !f.quiet {
-		color := useColor(stderr, os.Getenv)
 		for _, d := range u.Result.Diagnostics.Warnings() {
-			fmt.Fprintln(stderr, formatDiag(d, color))
+			fmt.Fprintln(stderr, formatDiag(d, f.color))
 		}
 		fmt.Fprintf(stdout, "%s: %d files changed, %d removed, in %s\n", time.Now().Format("15:04:05"), len(u.Changed), len(u.Removed), time.Since(start).Round(time.Millisecond))
 	}
