@@ -21,6 +21,121 @@ var answerTags = map[atom.Atom]bool{
 // script and style are dropped with their content, and the only attribute
 // kept is href on links, made absolute against base when it is relative.
 func AnswerHTML(src, base string) string {
+	if s, ok := answerHTMLSimple(src, base); ok {
+		return s
+	}
+	return answerHTMLTokenized(src, base)
+}
+
+// answerHTMLSimple is AnswerHTML for the markup rendered markdown is made
+// of, without a tokenizer (which allocates a 4 KB buffer per call, for each
+// FAQ answer of each page's JSON-LD). It reads tags as plainTextSimple does,
+// whose attributes, if any, are each written ` name="value"`; anything else
+// makes it give up (ok false). FuzzAnswerHTML checks that both agree.
+func answerHTMLSimple(src, base string) (string, bool) {
+	if strings.ContainsAny(src, "\r\x00") {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(src))
+	for len(src) > 0 {
+		lt := strings.IndexByte(src, '<')
+		if lt < 0 {
+			lt = len(src)
+		}
+		if text := src[:lt]; strings.IndexAny(text, "&>\"'") >= 0 {
+			b.WriteString(html.EscapeString(html.UnescapeString(text)))
+		} else {
+			b.WriteString(text)
+		}
+		if lt == len(src) {
+			break
+		}
+		src = src[lt+1:]
+		end := false
+		if strings.HasPrefix(src, "/") {
+			end, src = true, src[1:]
+		}
+		gt := strings.IndexByte(src, '>')
+		if gt < 0 || src == "" || !isASCIILetter(src[0]) || strings.ContainsAny(src[:gt], "<'") {
+			return "", false
+		}
+		tag := src[:gt]
+		src = src[gt+1:]
+		name, attrs := tag, ""
+		if k := strings.IndexAny(tag, " \t\n\f/"); k >= 0 {
+			name, attrs = tag[:k], tag[k:]
+		}
+		name = strings.ToLower(name)
+		if rawTextElements[name] {
+			return "", false
+		}
+		selfClosing := strings.HasSuffix(attrs, "/")
+		if selfClosing {
+			attrs = strings.TrimSuffix(strings.TrimSuffix(attrs, "/"), " ")
+		}
+		if end && attrs != "" {
+			return "", false
+		}
+		a := atom.Lookup([]byte(name))
+		var hrefs []string
+		for attrs != "" {
+			// ` name="value"`, nothing else
+			eq := strings.Index(attrs, `="`)
+			if attrs[0] != ' ' || eq < 2 || !isAttrName(attrs[1:eq]) {
+				return "", false
+			}
+			close := strings.IndexByte(attrs[eq+2:], '"')
+			if close < 0 {
+				return "", false
+			}
+			if v := attrs[eq+2 : eq+2+close]; strings.EqualFold(attrs[1:eq], "href") {
+				// Only &amp;: in attributes the tokenizer reads other
+				// references by rules of its own ("&amp0" stays as is).
+				if strings.Count(v, "&") != strings.Count(v, "&amp;") {
+					return "", false
+				}
+				hrefs = append(hrefs, strings.ReplaceAll(v, "&amp;", "&"))
+			}
+			attrs = attrs[eq+2+close+1:]
+		}
+		if len(hrefs) > 1 { // the tokenizer's rule for repeated attributes is its own
+			return "", false
+		}
+		if !answerTags[a] {
+			continue
+		}
+		if end {
+			if a != atom.Br {
+				b.WriteString("</" + a.String() + ">")
+			}
+			continue
+		}
+		b.WriteString("<" + a.String())
+		if a == atom.A {
+			for _, h := range hrefs {
+				b.WriteString(` href="` + html.EscapeString(absURL(h, base)) + `"`)
+			}
+		}
+		b.WriteString(">")
+	}
+	return strings.TrimSpace(b.String()), true
+}
+
+// isAttrName reports whether s is an attribute name answerHTMLSimple reads
+// as the tokenizer does: ASCII letters, digits, '-', '_' and ':'.
+func isAttrName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isASCIILetter(c) && !('0' <= c && c <= '9') && c != '-' && c != '_' && c != ':' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// answerHTMLTokenized is AnswerHTML by the HTML tokenizer, for any markup.
+func answerHTMLTokenized(src, base string) string {
 	z := html.NewTokenizer(strings.NewReader(src))
 	var b bytes.Buffer
 	skip := 0 // depth inside script/style

@@ -101,3 +101,23 @@ func FuzzPlainText(f *testing.F) {
 		}
 	})
 }
+
+func FuzzAnswerHTML(f *testing.F) {
+	for _, s := range []string{
+		"<p>One <b>two</b></p>", "<p>a&amp;b&lt;</p>", "<br/>x<br />y</br>", "<p>caf&eacute; &#x41; &notit;</p>",
+		`<p>See <a href="/incidents/x/">x</a> and <a href="https://e.org/?a=1&amp;b=2" rel="nofollow">e</a>.</p>`,
+		`<h3 id="q">Q?</h3><p>A</p>`, `<pre class="chroma" tabindex="0"><code>rm -rf / &gt; x</code></pre>`, "<ul><li>a</li></ul>",
+		`<a HREF="x" href="y">`, `<a href=x>`, `<a href = "x">`, `<p title="a>b">`, `<img src="a.png" alt="A &quot;b&quot;">`,
+		"&", "<", "</", "</p", "<a/b>", "<p>x</p >", "<P>X</P>", "text > more", `say "hi" 'there'`, "<script>x</script>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		const base = "https://kb.example.org/incidents/y/"
+		if got, ok := answerHTMLSimple(s, base); ok {
+			if want := answerHTMLTokenized(s, base); got != want {
+				t.Errorf("answerHTMLSimple(%q) = %q, tokenizer %q", s, got, want)
+			}
+		}
+	})
+}
