@@ -44,6 +44,7 @@ type Dir struct {
 type writeReq struct {
 	name string
 	data []byte
+	done func() // nil, or called once data is written (WriteOwned)
 }
 
 func (d *Dir) start() {
@@ -52,7 +53,11 @@ func (d *Dir) start() {
 	go func() {
 		defer close(done)
 		for r := range q {
-			if err := d.writeNow(r.name, r.data); err != nil {
+			err := d.writeNow(r.name, r.data)
+			if r.done != nil {
+				r.done()
+			}
+			if err != nil {
 				d.errMu.Lock()
 				if d.err == nil {
 					d.err = err
@@ -195,6 +200,25 @@ func (d *Dir) Dest() string { return d.dest }
 // caller must not change data afterwards); an error writing it is reported
 // by Flush and Commit. A path that may not be written is refused at once.
 func (d *Dir) WriteFile(name string, data []byte) error {
+	return d.send(writeReq{name, data, nil})
+}
+
+// WriteOwned is WriteFile for data the caller wants back (see Owner): done
+// is called once the file is written or has failed.
+func (d *Dir) WriteOwned(name string, data []byte, done func()) error {
+	return d.send(writeReq{name, data, done})
+}
+
+// send queues r for the writing goroutine, or writes it here while the
+// queue is full; r.done, if any, is called once whatever happens.
+func (d *Dir) send(r writeReq) error {
+	queued := false
+	defer func() {
+		if !queued && r.done != nil {
+			r.done()
+		}
+	}()
+	name, data := r.name, r.data
 	if err := CheckPath(name); err != nil {
 		return err
 	}
@@ -212,7 +236,8 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("writing %s: the output is already committed or aborted", name)
 	}
 	select {
-	case q <- writeReq{name, data}:
+	case q <- r:
+		queued = true
 		return nil
 	default:
 		// The writer is behind (a very large site, a slow disk): write

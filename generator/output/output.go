@@ -19,6 +19,14 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
+// Owner is a Writer that can hand data back: WriteOwned takes the file as
+// WriteFile does, and calls done exactly once, whatever it returns, when it
+// no longer reads data, so that the caller may reuse the buffer (a build
+// renders its pages into a pool of buffers instead of allocating each).
+type Owner interface {
+	WriteOwned(name string, data []byte, done func()) error
+}
+
 // Streamer is a Writer that also takes a file in pieces, so a large file
 // (incidents.json of 100,000 incidents) is never held in memory whole.
 type Streamer interface {

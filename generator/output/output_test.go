@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -275,5 +276,45 @@ func TestDirWriteErrorAtCommit(t *testing.T) {
 	}
 	if err := d.WriteFile("late.html", nil); err == nil {
 		t.Error("WriteFile after Commit succeeded")
+	}
+}
+
+// WriteOwned hands each buffer back exactly once, after its file is written
+// (the caller then reuses it), and also when the file is refused.
+func TestDirWriteOwned(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2000 // more than the queue holds: some are written in the caller
+	var mu sync.Mutex
+	done := map[int]int{}
+	for i := 0; i < n; i++ {
+		buf := []byte(fmt.Sprintf("file %d", i))
+		err := d.WriteOwned(fmt.Sprintf("f/%d/index.html", i), buf, func() {
+			mu.Lock()
+			done[i]++
+			mu.Unlock()
+			copy(buf, "XXXX") // the caller reuses the buffer: the file must be written already
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := 0
+	if err := d.WriteOwned("../x", []byte("x"), func() { refused++ }); err == nil || refused != 1 {
+		t.Errorf("bad path: err %v, done called %d times", err, refused)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if done[i] != 1 {
+			t.Fatalf("file %d: done called %d times", i, done[i])
+		}
+		if got, want := readFile(t, filepath.Join(dest, "f", fmt.Sprint(i), "index.html")), fmt.Sprintf("file %d", i); got != want {
+			t.Fatalf("file %d = %q, want %q", i, got, want)
+		}
 	}
 }

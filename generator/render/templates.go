@@ -185,6 +185,19 @@ func (t *Templates) Render(name string, data any) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
+// RenderTo is Render into buf (appending to it), for a caller that pools
+// its buffers.
+func (t *Templates) RenderTo(buf *bytes.Buffer, name string, data any) error {
+	set, ok := t.sets[name]
+	if !ok {
+		return fmt.Errorf("theme has no template %s", name)
+	}
+	if err := set.ExecuteTemplate(buf, "baseof.html", data); err != nil {
+		return fmt.Errorf("templates/%s: %w", name, err)
+	}
+	return nil
+}
+
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"join": strings.Join,

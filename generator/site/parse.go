@@ -149,7 +149,15 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	it.html = template.HTML(res.HTML)
 	it.hasCode = res.HasCode
 	it.faqIntro = template.HTML(res.FAQIntro)
-	it.text = res.Text
+	// Search text: the body's, then the front-matter answers' (their
+	// plain text is no longer than their markdown).
+	var text strings.Builder
+	size := len(res.Text)
+	for _, f := range in.FAQ {
+		size += 1 + len(f.Answer)
+	}
+	text.Grow(size)
+	text.WriteString(res.Text)
 	for _, blk := range res.Internal {
 		line := in.BodyLine + blk.Line - 1
 		it.internal = append(it.internal, internalText{line, blk.Text})
@@ -195,12 +203,14 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		it.hasCode = it.hasCode || frag.HasCode
 		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
 		// The body's Text covers its own FAQ section; add the front-matter answers.
-		it.text += " " + seo.PlainText(string(html))
+		text.WriteString(" ")
+		text.WriteString(seo.PlainText(string(html)))
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
 		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, f.Line})
 	}
+	it.text = text.String()
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})
 		for _, h := range f.Headings {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,11 @@ type job struct {
 	kind string // page kind for the summary; "" for non-page files
 	make func() ([]byte, error)
 	key  uint64 // digest of everything the output depends on; 0 = unknown, always render
+
+	// into, if set, is make rendering into a buffer of the build's pool,
+	// whose bytes it returns; runJobs uses it when the output hands
+	// buffers back (output.Owner).
+	into func(buf *bytes.Buffer) ([]byte, error)
 }
 
 // renderAll renders and writes every output file on the workers (in lean
@@ -97,10 +103,24 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		j := jobs[i]
 		data, reused := b.sess.reuse(j)
 		var err error
-		if !reused {
+		var buf *bytes.Buffer
+		switch {
+		case reused:
+		case j.into != nil && b.owner != nil:
+			buf = b.bufs.Get().(*bytes.Buffer)
+			buf.Reset()
+			data, err = j.into(buf)
+		default:
 			data, err = j.make()
 		}
-		if err == nil {
+		switch {
+		case err != nil:
+			if buf != nil {
+				b.bufs.Put(buf)
+			}
+		case buf != nil:
+			err = b.writeOwned(j.path, j.what, data, func() { b.bufs.Put(buf) })
+		default:
 			err = b.write(j.path, j.what, data)
 		}
 		mu.Lock()
@@ -143,14 +163,22 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 // incidentPage renders an incident's page. A lean build parses its
 // markdown first, then writes its JSON export, feeds the search indexer and
 // lets the parsed markdown go.
-func (b *builder) incidentPage(it *incident) ([]byte, error) {
+func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) {
 	if !b.parseLazy(it) {
 		if b.export != nil {
 			b.export.skip(it.pos)
 		}
 		return nil, errSkipped
 	}
-	data, err := b.renderIncident(it)
+	var data []byte
+	var err error
+	if buf != nil {
+		if err = b.renderIncidentTo(buf, it); err == nil {
+			data = buf.Bytes()
+		}
+	} else {
+		data, err = b.renderIncident(it)
+	}
 	if !b.lean {
 		return data, err
 	}
@@ -164,8 +192,11 @@ func (b *builder) incidentPage(it *incident) ([]byte, error) {
 	}
 	// What other files need of the parsed markdown is written or indexed.
 	it.html, it.text, it.toc, it.faqIntro, it.notes, it.faq = "", "", nil, "", "", nil
-	if b.opts.Profile == ProfilePublic {
-		it.src.Body = nil // internal builds read it again for the wiki export
+	if b.opts.Profile == ProfilePublic { // internal builds need it all again for the wiki export
+		// Nor do they need what only this page shows: at 100,000 incidents
+		// these are a fifth of the live heap the garbage collector scans.
+		in := it.src
+		in.Body, in.FAQ, in.Timeline, in.Sources, in.InternalNotes, in.Image = nil, nil, nil, nil, "", ""
 	}
 	return data, err
 }
@@ -173,19 +204,21 @@ func (b *builder) incidentPage(it *incident) ([]byte, error) {
 func (b *builder) jobs() []job {
 	var jobs []job
 	add := func(p, what, kind string, fn func() ([]byte, error)) {
-		jobs = append(jobs, job{p, what, kind, fn, 0})
+		jobs = append(jobs, job{p, what, kind, fn, 0, nil})
 	}
 	all := b.keyer("").u64(b.allListed)
-	jobs = append(jobs, job{"index.html", "home page", "home", b.renderHome, all.str("home").sum()})
+	jobs = append(jobs, job{"index.html", "home page", "home", b.renderHome, all.str("home").sum(), nil})
 	for _, it := range b.incidents {
 		k := b.keyer("incident").incident(it.src).listed(it.related...)
-		jobs = append(jobs, job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.incidentPage(it) }, k.sum()})
+		j := job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.incidentPage(it, nil) }, k.sum(), nil}
+		j.into = func(buf *bytes.Buffer) ([]byte, error) { return b.incidentPage(it, buf) }
+		jobs = append(jobs, j)
 		for _, a := range it.src.Aliases {
 			b.addAlias(&jobs, a, it.url, it.src.Source)
 		}
 	}
 	for _, pg := range b.pages {
-		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum()})
+		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
@@ -195,7 +228,7 @@ func (b *builder) jobs() []job {
 		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
 		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
 			return b.renderList(n+1, len(chunks), chunk)
-		}, k.sum()})
+		}, k.sum(), nil})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -204,15 +237,15 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
-	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum()})
+	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil})
 	sm := all.str("sitemap")
 	for _, pg := range b.pages {
 		sm = sm.page(pg.src)
 	}
-	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum()})
-	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum()})
+	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil})
+	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum()})
+	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -249,7 +282,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0})
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil})
 	}
 	return jobs
 }
@@ -374,6 +407,24 @@ func (b *builder) homeFacets() []render.Facet {
 }
 
 func (b *builder) renderIncident(it *incident) ([]byte, error) {
+	pg, err := b.incidentView(it)
+	if err != nil {
+		return nil, err
+	}
+	return b.tpl.Render("incident.html", pg)
+}
+
+// renderIncidentTo is renderIncident into buf.
+func (b *builder) renderIncidentTo(buf *bytes.Buffer, it *incident) error {
+	pg, err := b.incidentView(it)
+	if err != nil {
+		return err
+	}
+	return b.tpl.RenderTo(buf, "incident.html", pg)
+}
+
+// incidentView is what the incident template shows of it.
+func (b *builder) incidentView(it *incident) (*render.Page, error) {
 	in := it.src
 	pg := b.newPage("incident", it.url, in.Title, in.Summary)
 	if it.hasCode {
@@ -418,7 +469,7 @@ func (b *builder) renderIncident(it *incident) ([]byte, error) {
 	if err := b.setJSONLD(pg, b.incidentGraph(pg, it)); err != nil {
 		return nil, err
 	}
-	return b.tpl.Render("incident.html", pg)
+	return pg, nil
 }
 
 func (b *builder) renderPage(p *page) ([]byte, error) {

@@ -97,6 +97,9 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
+	if o, ok := b.opts.Out.(output.Owner); ok && b.lean {
+		b.owner, b.bufs = o, &sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	}
 	if b.opts.Workers <= 0 {
 		b.opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -165,6 +168,12 @@ type builder struct {
 	// incidents so never holds every body or page at once.
 	lean  bool
 	index *search.Indexer // lean builds: fed as incident pages render
+
+	// owner is the output when it hands buffers back (output.Owner) in a
+	// lean build: incident pages then render into bufs, a pool of page
+	// buffers, instead of each into a new slice.
+	owner output.Owner
+	bufs  *sync.Pool
 
 	late       *lateDiags    // lean builds: diagnostics of markdown parsed while rendering
 	export     *exportStream // lean builds: incidents.json, written as incident pages render
@@ -414,6 +423,20 @@ func (b *builder) write(p, what string, data []byte) error {
 		return err
 	}
 	return b.opts.Out.WriteFile(p, data)
+}
+
+// writeOwned is write for data in a buffer of the build's pool: done is
+// called once the output no longer reads it, whatever happens.
+func (b *builder) writeOwned(p, what string, data []byte, done func()) error {
+	err := b.claim(p, what)
+	if err == nil {
+		err = b.guard.check(p, data)
+	}
+	if err != nil {
+		done()
+		return err
+	}
+	return b.owner.WriteOwned(p, data, done)
 }
 
 // sortedKeys returns the keys of m in order.
