@@ -28,6 +28,14 @@ type Templates struct {
 	partials *template.Template // baseof and the partials, for card
 	pool     sync.Pool
 	digest   uint64
+	cached   partialCache
+}
+
+// partialCache holds partialCached's HTML for one Site (one build).
+type partialCache struct {
+	mu   sync.Mutex
+	site *Site
+	html map[string]template.HTML
 }
 
 // Digest identifies the template sources: equal digests, equal templates.
@@ -65,7 +73,7 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 		return nil, diags
 	}
 	t := &Templates{sets: map[string]*template.Template{}}
-	root := template.New("baseof.html").Funcs(funcs()).Funcs(template.FuncMap{"card": t.card})
+	root := template.New("baseof.html").Funcs(funcs()).Funcs(template.FuncMap{"card": t.card, "partialCached": t.partialCached})
 	if _, err := root.Parse(base.text); err != nil {
 		diags.Add(templateDiag(base.display, err))
 		return nil, diags
@@ -138,6 +146,50 @@ func (t *Templates) card(p *Page, c *Card) (template.HTML, error) {
 	}
 	h := template.HTML(b.String())
 	c.rendered = append(c.rendered, renderedCard{t, p.Site, p.Root, h})
+	return h, nil
+}
+
+// partialCached is {{partialCached "partials/x.html" . variant…}}: the
+// partial's HTML for page p, rendered once per build, link root (p.Root)
+// and variant values, and reused on every page that asks with the same
+// ones, as Hugo's function of that name. It is for partials that show
+// nothing else of the page: the site header (variant .Kind .MenuPath) and
+// footer render once per folder depth instead of once per page.
+func (t *Templates) partialCached(name string, p *Page, variants ...any) (template.HTML, error) {
+	if p == nil {
+		return "", fmt.Errorf("partialCached %s: no page", name)
+	}
+	var key strings.Builder
+	key.WriteString(name)
+	key.WriteByte(0)
+	key.WriteString(p.Root)
+	for _, v := range variants {
+		key.WriteByte(0)
+		fmt.Fprint(&key, v)
+	}
+	c := &t.cached
+	c.mu.Lock()
+	if c.site != p.Site {
+		c.site, c.html = p.Site, map[string]template.HTML{}
+	}
+	h, ok := c.html[key.String()]
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	if t.partials == nil || t.partials.Lookup(name) == nil {
+		return "", fmt.Errorf("partialCached: the theme has no %s", name)
+	}
+	var b bytes.Buffer
+	if err := t.partials.ExecuteTemplate(&b, name, p); err != nil {
+		return "", err
+	}
+	h = template.HTML(b.String())
+	c.mu.Lock()
+	if c.site == p.Site {
+		c.html[key.String()] = h
+	}
+	c.mu.Unlock()
 	return h, nil
 }
 

@@ -118,6 +118,18 @@ func (p *Page) URL(rel string) string {
 	return p.Root + rel
 }
 
+// MenuPath is p.Path when the site menu links to this page, else "": what
+// the site header shows differently from page to page (aria-current), and
+// so its partialCached variant.
+func (p *Page) MenuPath() string {
+	for _, l := range p.Site.Menu {
+		if l.URL == p.Path {
+			return p.Path
+		}
+	}
+	return ""
+}
+
 // Abs returns the absolute URL of the site-relative path rel.
 func (p *Page) Abs(rel string) string { return p.Site.BaseURL + rel }
 
