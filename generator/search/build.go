@@ -22,7 +22,8 @@ type Doc struct {
 	Severity  string // "", low, moderate, high, critical
 	Keywords  []string
 	Questions []string // FAQ questions
-	Body      string   // plain text of body and FAQ answers
+	Body      string   // plain text of the body (its FAQ section included)
+	Answers   []string // plain text of answers given apart from the body (front-matter FAQ), indexed as body text
 }
 
 // Stats describes a built index.
@@ -274,6 +275,9 @@ func (w *worker) add(i int, d *Doc) {
 	w.tok.tokenize(d.Summary, emit)
 	w.field = fBody
 	w.tok.tokenize(d.Body, emit)
+	for _, a := range d.Answers {
+		w.tok.tokenize(a, emit)
+	}
 
 	r := docRec{doc: int32(i), lo: len(w.counts)}
 	for f, l := range fieldLens(d) {
@@ -347,6 +351,9 @@ func fieldLens(d *Doc) [numFields]int {
 	}
 	l[fSummary] = len(d.Summary)
 	l[fBody] = len(d.Body)
+	for _, a := range d.Answers {
+		l[fBody] += len(a) + 1 // as if joined to Body by spaces
+	}
 	return l
 }
 

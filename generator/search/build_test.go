@@ -489,3 +489,30 @@ func TestShardFile(t *testing.T) {
 		}
 	}
 }
+
+// Answers are body text: a document whose front-matter answers come apart
+// indexes exactly as one with them joined to its body by spaces.
+func TestAnswersIndexAsBody(t *testing.T) {
+	docs := corpus(t, 300, 100)
+	apart := make([]Doc, len(docs))
+	for i, d := range docs {
+		words := strings.Fields(d.Body)
+		if len(words) < 9 {
+			t.Fatalf("doc %d: body too short to split: %q", i, d.Body)
+		}
+		apart[i] = d
+		apart[i].Body = strings.Join(words[:3], " ")
+		apart[i].Answers = []string{strings.Join(words[3:6], " "), strings.Join(words[6:], " ")}
+		docs[i].Body = strings.Join(words, " ")
+	}
+	a, _ := Build(docs)
+	b, _ := Build(apart)
+	if len(a) != len(b) {
+		t.Fatalf("file count differs: %d vs %d", len(a), len(b))
+	}
+	for p, data := range a {
+		if !bytes.Equal(data, b[p]) {
+			t.Errorf("%s differs with answers apart", p)
+		}
+	}
+}

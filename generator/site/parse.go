@@ -22,7 +22,8 @@ type incident struct {
 	faq      []render.FAQ
 	faqIntro template.HTML
 	toc      []render.Link
-	text     string // plain text of the body, for search
+	text     string   // plain text of the body, for search
+	answers  []string // plain text of the front-matter FAQ answers, for search
 	notes    template.HTML
 	internal []internalText // `::: internal` blocks, for the leak guard
 	related  []*incident
@@ -149,15 +150,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	it.html = template.HTML(res.HTML)
 	it.hasCode = res.HasCode
 	it.faqIntro = template.HTML(res.FAQIntro)
-	// Search text: the body's, then the front-matter answers' (their
-	// plain text is no longer than their markdown).
-	var text strings.Builder
-	size := len(res.Text)
-	for _, f := range in.FAQ {
-		size += 1 + len(f.Answer)
-	}
-	text.Grow(size)
-	text.WriteString(res.Text)
+	it.text = res.Text
 	for _, blk := range res.Internal {
 		line := in.BodyLine + blk.Line - 1
 		it.internal = append(it.internal, internalText{line, blk.Text})
@@ -199,18 +192,16 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			d.Errorf(in.Source, f.Line, f.Col, "", "cannot render the answer to %q: %v", f.Question, err)
 			continue
 		}
-		html := frag.HTML
+		html := string(frag.HTML)
 		it.hasCode = it.hasCode || frag.HasCode
-		items = append(items, item{strings.TrimSpace(f.Question), string(html), f.Line, f.Col})
-		// The body's Text covers its own FAQ section; add the front-matter answers.
-		text.WriteString(" ")
-		text.WriteString(seo.PlainText(string(html)))
+		items = append(items, item{strings.TrimSpace(f.Question), html, f.Line, f.Col})
+		// The body's Text covers its own FAQ section, not these answers.
+		it.answers = append(it.answers, seo.PlainText(html))
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
 		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, f.Line})
 	}
-	it.text = text.String()
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})
 		for _, h := range f.Headings {
@@ -272,7 +263,7 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.list.Append(d)
 	b.late.mu.Unlock()
 	// Only the parse's own fields: other jobs read src, url and card meanwhile.
-	it.html, it.faq, it.faqIntro, it.toc, it.text, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqIntro, p.toc, p.text, p.notes, p.internal, p.refs, p.hasCode
+	it.html, it.faq, it.faqIntro, it.toc, it.text, it.answers, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqIntro, p.toc, p.text, p.answers, p.notes, p.internal, p.refs, p.hasCode
 	it.lazy = false
 	return !d.HasErrors() || b.opts.KeepGoing
 }

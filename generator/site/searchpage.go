@@ -78,7 +78,7 @@ func (b *builder) searchDoc(it *incident) search.Doc {
 		d := search.Doc{
 			URL: it.url, Title: in.Title, Summary: in.Summary,
 			Date: it.card.Date.Display, Year: in.Date.Year(), Severity: in.Severity,
-			Body: it.text,
+			Body: it.text, Answers: it.answers,
 		}
 		// Facet values are findable as keywords: actors, ATT&CK ids, CVEs…
 		for _, k := range it.card.Keywords {
