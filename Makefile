@@ -98,11 +98,12 @@ bench-go:
 	  -bench 'BenchmarkLoad|BenchmarkRenderCorpus|BenchmarkRelated10k|BenchmarkRenderIncidentPage|BenchmarkRenderTermPage|BenchmarkWritePages|BenchmarkBuild' \
 	  ./generator/content ./generator/markdown ./generator/related ./generator/site
 
-## pgo: refresh the profile the compiler optimises casefile with (a 10,000-incident build)
+## pgo: refresh the profile the compiler optimises casefile with (three 10,000-incident builds, merged)
 pgo: build
 	$(GO) run ./generator/cmd/corpus -n 10000 -o bench/corpora/corpus-10000
-	./$(BIN) build -q -s bench/corpora/corpus-10000 -o bench/corpora/out-pgo --cpuprofile generator/cmd/casefile/default.pgo
-	rm -rf bench/corpora/out-pgo
+	for i in 1 2 3; do ./$(BIN) build -q -s bench/corpora/corpus-10000 -o bench/corpora/out-pgo-$$i --cpuprofile bench/corpora/pgo-$$i.pprof || exit 1; done
+	$(GO) tool pprof -proto bench/corpora/pgo-1.pprof bench/corpora/pgo-2.pprof bench/corpora/pgo-3.pprof > generator/cmd/casefile/default.pgo
+	rm -rf bench/corpora/out-pgo-* bench/corpora/pgo-*.pprof
 
 clean:
 	rm -rf bin public
