@@ -35,11 +35,11 @@ func TestPlainText(t *testing.T) {
 func TestGraphMarshalEscapes(t *testing.T) {
 	g := &Graph{}
 	g.Add(&Article{Type: "NewsArticle", ID: "x#a", Headline: "</script><!-- & \u2028"})
-	b, err := g.Marshal()
+	s, err := g.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(b)
+	b := []byte(s)
 	for _, bad := range []string{"</script", "<!--", "&", "\u2028"} {
 		if strings.Contains(s, bad) {
 			t.Errorf("marshalled graph contains %q: %s", bad, s)

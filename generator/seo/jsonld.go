@@ -5,6 +5,7 @@ package seo
 
 import (
 	"encoding/json"
+	"strings"
 )
 
 // Ref links to another node of the graph by @id.
@@ -167,15 +168,20 @@ type Graph struct {
 // Add appends nodes to the graph.
 func (g *Graph) Add(nodes ...any) { g.Nodes = append(g.Nodes, nodes...) }
 
-// Marshal encodes the graph as compact JSON with HTML escaping on: '<', '>',
+// JSON encodes the graph as compact JSON with HTML escaping on: '<', '>',
 // '&', U+2028 and U+2029 come out as \u escapes, so the result is safe inside
-// a <script type="application/ld+json"> element.
-func (g *Graph) Marshal() ([]byte, error) {
-	doc := struct {
+// a <script type="application/ld+json"> element. The encoder writes the
+// whole document at once into the builder, whose bytes become the string
+// without another copy.
+func (g *Graph) JSON() (string, error) {
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(struct {
 		Context string `json:"@context"`
 		Graph   []any  `json:"@graph"`
-	}{"https://schema.org", g.Nodes}
-	// json.Marshal escapes HTML as an Encoder with SetEscapeHTML(true) does,
-	// into a buffer of its own pool: one allocation, of the result's size.
-	return json.Marshal(doc)
+	}{"https://schema.org", g.Nodes}); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(sb.String(), "\n"), nil
 }

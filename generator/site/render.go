@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"casefile/generator/seo"
 	"context"
 	"errors"
 	"fmt"
@@ -520,8 +521,8 @@ func (b *builder) render404() ([]byte, error) {
 	return b.tpl.Render("404.html", pg)
 }
 
-func (b *builder) setJSONLD(pg *render.Page, g interface{ Marshal() ([]byte, error) }) error {
-	data, err := g.Marshal()
+func (b *builder) setJSONLD(pg *render.Page, g *seo.Graph) error {
+	data, err := g.JSON()
 	if err != nil {
 		return fmt.Errorf("encoding structured data: %w", err)
 	}
