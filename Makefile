@@ -73,6 +73,7 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzInternalBlock$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzResolveLink$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzPlainText$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzAnswerHTML$$' -fuzztime $(FUZZTIME)
 
 ## corpus: write the synthetic benchmark corpus of N incidents (default 1000) to bench/corpora/corpus-N
 N ?= 1000
