@@ -119,6 +119,17 @@ func (b *builder) exportOf(it *incident) exportIncident {
 	return e
 }
 
+// oneFile is an incident's own JSON file: the export's head and its record,
+// in one allocation.
+func oneFile(head string, rec []byte) []byte {
+	const mid, end = `,"incident":`, "}\n"
+	out := make([]byte, 0, len(head)+len(mid)+len(rec)+len(end))
+	out = append(out, head...)
+	out = append(out, mid...)
+	out = append(out, rec...)
+	return append(out, end...)
+}
+
 // partialDate writes a date at the precision the author gave.
 func partialDate(d content.Date) string { return showDate(d).ISO }
 
@@ -198,7 +209,7 @@ func (e *exporter) one(i int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []byte(e.head + `,"incident":` + string(data) + "}\n"), nil
+	return oneFile(e.head, data), nil
 }
 
 // all is /incidents.json.
@@ -292,7 +303,7 @@ func (e *exportStream) record(it *incident) error {
 	rec, err := json.Marshal(e.b.exportOf(it))
 	if err == nil {
 		// The guard checks the record as part of the incident's own file.
-		err = e.b.write(it.url+"index.json", it.src.Source+" (JSON)", []byte(e.head+`,"incident":`+string(rec)+"}\n"))
+		err = e.b.write(it.url+"index.json", it.src.Source+" (JSON)", oneFile(e.head, rec))
 	}
 	if err != nil {
 		e.put(it.pos, nil)
