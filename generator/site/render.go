@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"casefile/generator/seo"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"casefile/generator/output"
 	"casefile/generator/render"
 	"casefile/generator/search"
+	"casefile/generator/seo"
 )
 
 // chromaCSS is the highlighting stylesheet, linked by pages with code.
@@ -194,8 +194,7 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 	// What other files need of the parsed markdown is written or indexed.
 	it.html, it.text, it.answers, it.toc, it.faqIntro, it.notes, it.faq = "", "", nil, nil, "", "", nil
 	if b.opts.Profile == ProfilePublic { // internal builds need it all again for the wiki export
-		// Nor do they need what only this page shows: at 100,000 incidents
-		// these are a fifth of the live heap the garbage collector scans.
+		// Nor does anything need what only this page shows.
 		in := it.src
 		in.Body, in.FAQ, in.Timeline, in.Sources, in.InternalNotes, in.Image = nil, nil, nil, nil, "", ""
 	}
