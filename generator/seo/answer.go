@@ -29,95 +29,69 @@ func AnswerHTML(src, base string) string {
 
 // answerHTMLSimple is AnswerHTML for the markup rendered markdown is made
 // of, without a tokenizer (which allocates a 4 KB buffer per call, for each
-// FAQ answer of each page's JSON-LD). It reads tags as plainTextSimple does,
-// whose attributes, if any, are each written ` name="value"`; anything else
+// FAQ answer of each page's JSON-LD). It reads markup as scanSimple does,
+// with attributes, if any, each written ` name="value"`; anything else
 // makes it give up (ok false). FuzzAnswerHTML checks that both agree.
 func answerHTMLSimple(src, base string) (string, bool) {
-	if strings.ContainsAny(src, "\r\x00") {
-		return "", false
-	}
 	var b strings.Builder
 	b.Grow(len(src))
-	for len(src) > 0 {
-		lt := strings.IndexByte(src, '<')
-		if lt < 0 {
-			lt = len(src)
-		}
-		if text := src[:lt]; strings.IndexAny(text, "&>\"'") >= 0 {
+	ok := scanSimple(src, func(text string) {
+		if strings.IndexAny(text, "&>\"'") >= 0 {
 			b.WriteString(html.EscapeString(html.UnescapeString(text)))
 		} else {
 			b.WriteString(text)
 		}
-		if lt == len(src) {
-			break
-		}
-		src = src[lt+1:]
-		end := false
-		if strings.HasPrefix(src, "/") {
-			end, src = true, src[1:]
-		}
-		gt := strings.IndexByte(src, '>')
-		if gt < 0 || src == "" || !isASCIILetter(src[0]) || strings.ContainsAny(src[:gt], "<'") {
-			return "", false
-		}
-		tag := src[:gt]
-		src = src[gt+1:]
-		name, attrs := tag, ""
-		if k := strings.IndexAny(tag, " \t\n\f/"); k >= 0 {
-			name, attrs = tag[:k], tag[k:]
-		}
-		name = strings.ToLower(name)
-		if rawTextElements[name] {
-			return "", false
-		}
-		selfClosing := strings.HasSuffix(attrs, "/")
-		if selfClosing {
+	}, func(end bool, name, attrs string) bool {
+		if strings.HasSuffix(attrs, "/") { // self-closing
 			attrs = strings.TrimSuffix(strings.TrimSuffix(attrs, "/"), " ")
 		}
 		if end && attrs != "" {
-			return "", false
+			return false
 		}
-		a := atom.Lookup([]byte(name))
 		var hrefs []string
 		for attrs != "" {
 			// ` name="value"`, nothing else
 			eq := strings.Index(attrs, `="`)
 			if attrs[0] != ' ' || eq < 2 || !isAttrName(attrs[1:eq]) {
-				return "", false
+				return false
 			}
 			close := strings.IndexByte(attrs[eq+2:], '"')
 			if close < 0 {
-				return "", false
+				return false
 			}
 			if v := attrs[eq+2 : eq+2+close]; strings.EqualFold(attrs[1:eq], "href") {
 				// Only &amp;: in attributes the tokenizer reads other
 				// references by rules of its own ("&amp0" stays as is).
 				if strings.Count(v, "&") != strings.Count(v, "&amp;") {
-					return "", false
+					return false
 				}
 				hrefs = append(hrefs, strings.ReplaceAll(v, "&amp;", "&"))
 			}
 			attrs = attrs[eq+2+close+1:]
 		}
 		if len(hrefs) > 1 { // the tokenizer's rule for repeated attributes is its own
-			return "", false
+			return false
 		}
-		if !answerTags[a] {
-			continue
-		}
-		if end {
+		a := atom.Lookup([]byte(name))
+		switch {
+		case !answerTags[a]:
+		case end:
 			if a != atom.Br {
 				b.WriteString("</" + a.String() + ">")
 			}
-			continue
-		}
-		b.WriteString("<" + a.String())
-		if a == atom.A {
-			for _, h := range hrefs {
-				b.WriteString(` href="` + html.EscapeString(absURL(h, base)) + `"`)
+		default:
+			b.WriteString("<" + a.String())
+			if a == atom.A {
+				for _, h := range hrefs {
+					b.WriteString(` href="` + html.EscapeString(absURL(h, base)) + `"`)
+				}
 			}
+			b.WriteString(">")
 		}
-		b.WriteString(">")
+		return true
+	})
+	if !ok {
+		return "", false
 	}
 	return strings.TrimSpace(b.String()), true
 }
@@ -203,21 +177,46 @@ func PlainText(src string) string {
 // false and the tokenizer reads the fragment. FuzzPlainText checks that
 // both agree.
 func plainTextSimple(src string) (string, bool) {
-	if strings.ContainsAny(src, "\r\x00") {
-		return "", false
-	}
 	var b strings.Builder
 	b.Grow(len(src))
+	ok := scanSimple(src, func(text string) {
+		if strings.IndexByte(text, '&') >= 0 {
+			b.WriteString(html.UnescapeString(text))
+		} else {
+			b.WriteString(text)
+		}
+	}, func(end bool, name, attrs string) bool {
+		if strings.ContainsRune(name, '"') || strings.ContainsRune(attrs, '"') {
+			return false
+		}
+		if end || !strings.HasSuffix(attrs, "/") {
+			b.WriteByte(' ') // as the tokenizer path does for start and end tags
+		}
+		return true
+	})
+	if !ok {
+		return "", false
+	}
+	return strings.Join(strings.Fields(b.String()), " "), true
+}
+
+// scanSimple walks src as markup made by rendering markdown: runs of text,
+// handed to text as they are, and tags that start with a letter (or "/" and
+// a letter) and end at the next '>', with no '<' or "'" inside, handed to
+// tag with their lower-cased name and the rest (attributes, a trailing
+// "/"). It gives up (false) on anything else: comments, doctypes, the
+// raw-text elements (script, style…), a '<' that does not start such a tag,
+// CR and NUL; and when tag returns false.
+func scanSimple(src string, text func(string), tag func(end bool, name, attrs string) bool) bool {
+	if strings.ContainsAny(src, "\r\x00") {
+		return false
+	}
 	for len(src) > 0 {
 		lt := strings.IndexByte(src, '<')
 		if lt < 0 {
 			lt = len(src)
 		}
-		if text := src[:lt]; strings.IndexByte(text, '&') >= 0 {
-			b.WriteString(html.UnescapeString(text))
-		} else {
-			b.WriteString(text)
-		}
+		text(src[:lt])
 		if lt == len(src) {
 			break
 		}
@@ -227,23 +226,21 @@ func plainTextSimple(src string) (string, bool) {
 			end, src = true, src[1:]
 		}
 		gt := strings.IndexByte(src, '>')
-		if gt < 0 || src == "" || !isASCIILetter(src[0]) || strings.ContainsAny(src[:gt], "<\"'") {
-			return "", false
+		if gt < 0 || src == "" || !isASCIILetter(src[0]) || strings.ContainsAny(src[:gt], "<'") {
+			return false
 		}
-		tag := src[:gt]
-		name := tag
-		if k := strings.IndexAny(tag, " \t\n\f/"); k >= 0 {
-			name = tag[:k]
-		}
-		if rawTextElements[strings.ToLower(name)] {
-			return "", false
-		}
-		if end || !strings.HasSuffix(tag, "/") {
-			b.WriteByte(' ') // as the tokenizer path does for start and end tags
-		}
+		t := src[:gt]
 		src = src[gt+1:]
+		name, attrs := t, ""
+		if k := strings.IndexAny(t, " \t\n\f/"); k >= 0 {
+			name, attrs = t[:k], t[k:]
+		}
+		name = strings.ToLower(name)
+		if rawTextElements[name] || !tag(end, name, attrs) {
+			return false
+		}
 	}
-	return strings.Join(strings.Fields(b.String()), " "), true
+	return true
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
