@@ -416,10 +416,7 @@ func (b *builder) claim(p, what string) error {
 
 // write claims the path and writes the file.
 func (b *builder) write(p, what string, data []byte) error {
-	if err := b.claim(p, what); err != nil {
-		return err
-	}
-	if err := b.guard.check(p, data); err != nil {
+	if err := b.admit(p, what, data); err != nil {
 		return err
 	}
 	return b.opts.Out.WriteFile(p, data)
@@ -428,15 +425,19 @@ func (b *builder) write(p, what string, data []byte) error {
 // writeOwned is write for data in a buffer of the build's pool: done is
 // called once the output no longer reads it, whatever happens.
 func (b *builder) writeOwned(p, what string, data []byte, done func()) error {
-	err := b.claim(p, what)
-	if err == nil {
-		err = b.guard.check(p, data)
-	}
-	if err != nil {
+	if err := b.admit(p, what, data); err != nil {
 		done()
 		return err
 	}
 	return b.owner.WriteOwned(p, data, done)
+}
+
+// admit claims the path for what and checks data for internal text.
+func (b *builder) admit(p, what string, data []byte) error {
+	if err := b.claim(p, what); err != nil {
+		return err
+	}
+	return b.guard.check(p, data)
 }
 
 // sortedKeys returns the keys of m in order.
