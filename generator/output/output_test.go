@@ -318,3 +318,17 @@ func TestDirWriteOwned(t *testing.T) {
 		}
 	}
 }
+
+// Discard hands a buffer back at once, and refuses a bad path as WriteFile does.
+func TestDiscardWriteOwned(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{{"incidents/x/index.html", true}, {"../x", false}} {
+		calls := 0
+		err := Discard{}.WriteOwned(c.name, []byte("x"), func() { calls++ })
+		if (err == nil) != c.ok || calls != 1 {
+			t.Errorf("%s: err %v, done called %d times", c.name, err, calls)
+		}
+	}
+}
