@@ -68,7 +68,7 @@ func TestGolden(t *testing.T) {
 
 func goldenDump(res Result) []byte {
 	var b bytes.Buffer
-	b.Write(res.HTML)
+	b.WriteString(res.HTML)
 	fmt.Fprintf(&b, "<!-- ===== headings -->\n")
 	for _, h := range res.Headings {
 		fmt.Fprintf(&b, "<!-- h%d line %d #%s %q -->\n", h.Level, h.Line, h.ID, h.Text)

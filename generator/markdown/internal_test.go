@@ -59,7 +59,7 @@ func TestInternalPublicRemovesBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := htmlTextAndAttrs(t, res.HTML)
+	all := htmlTextAndAttrs(t, []byte(res.HTML))
 	for _, secret := range []string{"zebra-quokka", "Secret heading", "secret-heading", "secret-wiki", "secret-indicator-42", "Internal"} {
 		if strings.Contains(all, secret) || strings.Contains(string(res.HTML), secret) {
 			t.Errorf("HTML contains %q:\n%s", secret, res.HTML)
@@ -88,7 +88,7 @@ func TestInternalProfileRendersAside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodes, err := html.ParseFragment(bytes.NewReader(res.HTML), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	nodes, err := html.ParseFragment(strings.NewReader(res.HTML), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestInternalProfileRendersAside(t *testing.T) {
 	if label == nil || label.DataAtom != atom.P || !hasClass(label, "internal-label") || label.FirstChild == nil || label.FirstChild.Data != "Internal" {
 		t.Fatalf("aside does not start with <p class=internal-label>Internal</p>:\n%s", res.HTML)
 	}
-	inside := htmlTextAndAttrs(t, res.HTML)
+	inside := htmlTextAndAttrs(t, []byte(res.HTML))
 	for _, want := range []string{"zebra-quokka", "secret-heading", "https://secret-wiki.example/runbook", "secret-indicator-42"} {
 		if !strings.Contains(inside, want) {
 			t.Errorf("internal HTML lacks %q:\n%s", want, res.HTML)

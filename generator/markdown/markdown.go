@@ -119,9 +119,9 @@ type FAQItem struct {
 
 // Result is a rendered document.
 type Result struct {
-	HTML          []byte    // the body with the FAQ section removed
+	HTML          string    // the body with the FAQ section removed
 	FAQ           []FAQItem // from the body section, in order
-	FAQIntro      []byte    // HTML of any content between the FAQ heading and its first ### question (usually empty)
+	FAQIntro      string    // HTML of any content between the FAQ heading and its first ### question (usually empty)
 	HasFAQSection bool
 	FAQLine       int       // line of the "## FAQ" heading, 0 if none
 	Headings      []Heading // every heading that stayed in HTML, in order, with its id (for tables of contents and link checks)
@@ -216,7 +216,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 			if err != nil {
 				return Result{}, err
 			}
-			res.FAQIntro = append(res.FAQIntro, intro...)
+			res.FAQIntro += intro
 		}
 		for _, it := range sec.items {
 			item := FAQItem{
@@ -229,7 +229,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 				if err != nil {
 					return Result{}, err
 				}
-				item.AnswerHTML = strings.TrimSpace(string(answer))
+				item.AnswerHTML = strings.TrimSpace(answer)
 				for _, n := range it.answer {
 					item.Headings = append(item.Headings, collectHeadings(n, src, &lines)...)
 				}
@@ -244,7 +244,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 // answers, internal notes). Headings still get ids, unique within the
 // fragment only. "::: internal" blocks are kept or left out as in Render;
 // RenderFragmentResult also lists them.
-func (r *Renderer) RenderFragment(src []byte) ([]byte, error) {
+func (r *Renderer) RenderFragment(src []byte) (string, error) {
 	f, err := r.RenderFragmentResult(src)
 	return f.HTML, err
 }
@@ -252,7 +252,7 @@ func (r *Renderer) RenderFragment(src []byte) ([]byte, error) {
 // Fragment is a rendered fragment (see RenderFragment) and what a build
 // checks in it.
 type Fragment struct {
-	HTML     []byte
+	HTML     string
 	Internal []InternalBlock // "::: internal" blocks, as Result.Internal
 	Headings []Heading       // headings with their ids
 	Links    []LinkRef       // kept destinations, as Result.Links
@@ -364,18 +364,18 @@ func (r *Renderer) putBuf(rb *renderBuf) {
 }
 
 // renderNode renders n and returns a copy of the output.
-func (r *Renderer) renderNode(rb *renderBuf, src []byte, n ast.Node) ([]byte, error) {
+func (r *Renderer) renderNode(rb *renderBuf, src []byte, n ast.Node) (string, error) {
 	rb.b.Reset()
 	rb.w.Reset(&rb.b)
 	if err := r.md.Renderer().Render(rb.w, src, n); err != nil {
-		return nil, err
+		return "", err
 	}
-	return bytes.Clone(rb.b.Bytes()), nil
+	return rb.b.String(), nil
 }
 
 // renderNodes renders detached block nodes by moving them into a temporary
 // document.
-func (r *Renderer) renderNodes(rb *renderBuf, src []byte, nodes []ast.Node) ([]byte, error) {
+func (r *Renderer) renderNodes(rb *renderBuf, src []byte, nodes []ast.Node) (string, error) {
 	tmp := ast.NewDocument()
 	for _, n := range nodes {
 		tmp.AppendChild(tmp, n)

@@ -191,7 +191,7 @@ func TestUnsafeSchemes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, v := range attrValues(t, res.HTML) {
+				for _, v := range attrValues(t, []byte(res.HTML)) {
 					switch s := browserScheme(v); s {
 					case "", "http", "https", "mailto", "tel":
 					default:
@@ -216,7 +216,7 @@ func TestUnsafeSchemes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				vals := attrValues(t, res.HTML)
+				vals := attrValues(t, []byte(res.HTML))
 				if len(vals) != 1 || vals[0] != want {
 					t.Errorf("unsafe=%v %q: attributes %q, want [%q]\n%s", unsafe, src, vals, want, res.HTML)
 				}
@@ -274,16 +274,16 @@ func TestRawHTML(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range tt.want {
-			if !bytes.Contains(out, []byte(w)) {
+			if !strings.Contains(out, w) {
 				t.Errorf("unsafe=%v: output lacks %q\n%s", tt.unsafe, w, out)
 			}
 		}
 		for _, n := range tt.not {
-			if bytes.Contains(out, []byte(n)) {
+			if strings.Contains(out, n) {
 				t.Errorf("unsafe=%v: output has %q\n%s", tt.unsafe, n, out)
 			}
 		}
-		root, err := html.Parse(bytes.NewReader(out))
+		root, err := html.Parse(strings.NewReader(out))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -381,7 +381,7 @@ func TestRenderFragmentKeepsFAQ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(out, []byte(`<h2 id="faq">FAQ`)) || !bytes.Contains(out, []byte("<p>A.</p>")) {
+	if !strings.Contains(out, `<h2 id="faq">FAQ`) || !strings.Contains(out, "<p>A.</p>") {
 		t.Errorf("fragment lost its FAQ:\n%s", out)
 	}
 }
@@ -662,7 +662,7 @@ func TestHeadingAttributes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.HasPrefix(out, []byte(tt.want)) {
+		if !strings.HasPrefix(out, tt.want) {
 			t.Errorf("unsafe=%v: got %s, want prefix %s", tt.unsafe, out, tt.want)
 		}
 	}
@@ -728,7 +728,7 @@ func TestPanicBecomesError(t *testing.T) {
 	if _, err := broken.Render([]byte("# x")); err == nil || !strings.Contains(err.Error(), "internal error") {
 		t.Errorf("Render: err = %v, want internal error", err)
 	}
-	if out, err := broken.RenderFragment([]byte("# x")); err == nil || out != nil {
+	if out, err := broken.RenderFragment([]byte("# x")); err == nil || out != "" {
 		t.Errorf("RenderFragment: out = %q, err = %v", out, err)
 	}
 }

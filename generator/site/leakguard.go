@@ -122,10 +122,10 @@ func shorten(s string) string {
 }
 
 // plainText is the text of rendered HTML.
-func plainText(h []byte) string {
+func plainText(h string) string {
 	var sb strings.Builder
 	in := false
-	for _, c := range string(h) {
+	for _, c := range h {
 		switch {
 		case c == '<':
 			in = true

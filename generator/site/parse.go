@@ -109,7 +109,7 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	ids := map[string]bool{"main": true}
 	if res.HasFAQSection {
 		// Plain pages have no FAQ structure: keep the section as written.
-		html = append(html, []byte(faqAsHTML(res))...)
+		html += faqAsHTML(res)
 		ids["faq"] = true
 	}
 	pg := &page{src: p, url: p.Slug + "/", html: template.HTML(html), hasCode: res.HasCode}
@@ -125,7 +125,7 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 func faqAsHTML(res markdown.Result) string {
 	var sb strings.Builder
 	sb.WriteString(`<h2 id="faq">Frequently asked questions</h2>`)
-	sb.Write(res.FAQIntro)
+	sb.WriteString(res.FAQIntro)
 	for _, q := range res.FAQ {
 		sb.WriteString("<h3>" + template.HTMLEscapeString(q.Question) + "</h3>")
 		sb.WriteString(q.AnswerHTML)
