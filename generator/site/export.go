@@ -119,15 +119,29 @@ func (b *builder) exportOf(it *incident) exportIncident {
 	return e
 }
 
-// oneFile is an incident's own JSON file: the export's head and its record,
-// in one allocation.
+// An incident's own JSON file is the export's head, then its record under
+// "incident".
+const oneMid, oneEnd = `,"incident":`, "}\n"
+
+// oneFile is an incident's own JSON file, in one allocation.
 func oneFile(head string, rec []byte) []byte {
-	const mid, end = `,"incident":`, "}\n"
-	out := make([]byte, 0, len(head)+len(mid)+len(rec)+len(end))
+	out := make([]byte, 0, len(head)+len(oneMid)+len(rec)+len(oneEnd))
 	out = append(out, head...)
-	out = append(out, mid...)
+	out = append(out, oneMid...)
 	out = append(out, rec...)
-	return append(out, end...)
+	return append(out, oneEnd...)
+}
+
+// encodeOne encodes it's record straight into its own JSON file; rec is the
+// record within file.
+func (b *builder) encodeOne(head string, it *incident) (file, rec []byte) {
+	e := b.exportOf(it)
+	file = make([]byte, 0, len(head)+len(oneMid)+e.jsonSize()+len(oneEnd))
+	file = append(file, head...)
+	file = append(file, oneMid...)
+	file = e.appendJSON(file)
+	rec = file[len(head)+len(oneMid):]
+	return append(file, oneEnd...), rec
 }
 
 // partialDate writes a date at the precision the author gave.
@@ -195,7 +209,10 @@ func (b *builder) newExporter() *exporter {
 func (e *exporter) record(i int) ([]byte, error) {
 	r := &e.recs[i]
 	r.once.Do(func() {
-		r.data, r.err = e.b.sess.exportRecord(r.key, func() ([]byte, error) { return json.Marshal(e.b.exportOf(r.it)) })
+		r.data, r.err = e.b.sess.exportRecord(r.key, func() ([]byte, error) {
+			rec := e.b.exportOf(r.it)
+			return rec.appendJSON(make([]byte, 0, rec.jsonSize())), nil
+		})
 	})
 	return r.data, r.err
 }
@@ -300,12 +317,9 @@ func (e *exportStream) write(s string) {
 // record encodes incident it's record, writes its index.json and queues the
 // record for incidents.json. Safe for concurrent use.
 func (e *exportStream) record(it *incident) error {
-	rec, err := json.Marshal(e.b.exportOf(it))
-	if err == nil {
-		// The guard checks the record as part of the incident's own file.
-		err = e.b.write(it.url+"index.json", it.src.Source+" (JSON)", oneFile(e.head, rec))
-	}
-	if err != nil {
+	file, rec := e.b.encodeOne(e.head, it)
+	// The guard checks the record as part of the incident's own file.
+	if err := e.b.write(it.url+"index.json", it.src.Source+" (JSON)", file); err != nil {
 		e.put(it.pos, nil)
 		return err
 	}

@@ -219,6 +219,69 @@ draft: true
 	b.AssertNoFile("incidents/draft/index.json")
 }
 
+// TestExportRecordsAsEncodingJSON checks the hand-written encoder of the
+// export (appendJSON) on a whole build with awkward text: every record in
+// incidents.json must be what encoding/json makes of it, and each
+// incident's own file must hold the same record.
+func TestExportRecordsAsEncodingJSON(t *testing.T) {
+	b := sitetest.Build(t, oneIncident+`
+-- content/incidents/awkward.md --
+---
+title: "Quotes \" <script>alert(1)</script> & \\ back\u2028slash"
+date: 2024-02-01
+summary: "Tabs\tand é ☃ 𝄞 and </script><!-- too"
+keywords: ["<k>", "a&b"]
+actors: ["Group \"X\""]
+authors: [{name: "Ann <ann>", url: "https://example.org/?a=1&b=2"}]
+timeline:
+  - {date: 2024-01, event: "Line\u2029two"}
+sources:
+  - {title: "S & T", url: "https://example.org/s?x=<y>"}
+faq:
+  - question: "Why <this>?"
+    answer: "Because **x** & y < z."
+---
+Body with <b>html</b> & entities.
+`)
+	var whole struct {
+		Incidents []json.RawMessage `json:"incidents"`
+	}
+	if err := json.Unmarshal([]byte(b.File("incidents.json")), &whole); err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Incidents) != 2 {
+		t.Fatalf("incidents.json has %d records, want 2", len(whole.Incidents))
+	}
+	for _, raw := range whole.Incidents {
+		var v struct {
+			Slug string `json:"slug"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		// encoding/json compacts and HTML-escapes a raw message again:
+		// a record it would write otherwise comes out different.
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
+		if err := enc.Encode(json.RawMessage(raw)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSuffix(buf.String(), "\n"); got != string(raw) {
+			t.Errorf("%s: record is not in encoding/json's compact, HTML-escaped form:\n got %s\nwant %s", v.Slug, raw, got)
+		}
+		var one struct {
+			Incident json.RawMessage `json:"incident"`
+		}
+		if err := json.Unmarshal([]byte(b.File("incidents/"+v.Slug+"/index.json")), &one); err != nil {
+			t.Fatal(err)
+		}
+		if string(one.Incident) != string(raw) {
+			t.Errorf("%s/index.json holds another record than incidents.json:\n%s\n%s", v.Slug, one.Incident, raw)
+		}
+	}
+	b.AssertFile("incidents.json", `"title":"Quotes \" \u003cscript\u003ealert(1)\u003c/script\u003e \u0026 \\ back\u2028slash"`)
+}
+
 func TestSearchPageAndIndex(t *testing.T) {
 	b := sitetest.Build(t, facetsArchive)
 	b.AssertFile("search/index.html", `<script defer src="/search/manifest.js"></script>`, `<script defer src="/js/search.js"></script>`, `role="search"`)
