@@ -110,8 +110,14 @@ func (b *builder) exportOf(it *incident) exportIncident {
 	for _, s := range in.Sources {
 		e.Sources = append(e.Sources, exportSource{s.Title, s.URL, s.Publisher, partialDate(s.Date)})
 	}
-	for _, f := range it.faq {
-		e.FAQ = append(e.FAQ, exportFAQ{f.Question, string(f.Answer), seo.PlainText(string(f.Answer))})
+	for i, f := range it.faq {
+		var text string
+		if i < len(it.faqText) { // parse made it
+			text = it.faqText[i]
+		} else {
+			text = seo.PlainText(string(f.Answer))
+		}
+		e.FAQ = append(e.FAQ, exportFAQ{f.Question, string(f.Answer), text})
 	}
 	for _, r := range it.related {
 		e.Related = append(e.Related, r.src.ID)

@@ -20,6 +20,7 @@ type incident struct {
 	url      string // site-relative folder: "incidents/<slug>/"
 	html     template.HTML
 	faq      []render.FAQ
+	faqText  []string // plain text of each faq answer (export), parallel to faq
 	faqIntro template.HTML
 	toc      []render.Link
 	text     string   // plain text of the body, for search
@@ -174,6 +175,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	type item struct {
 		q         string
 		answer    string
+		text      string // plain text of answer; only front-matter answers have it yet
 		line, col int
 	}
 	var items []item
@@ -194,16 +196,17 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		}
 		html := string(frag.HTML)
 		it.hasCode = it.hasCode || frag.HasCode
-		items = append(items, item{strings.TrimSpace(f.Question), html, f.Line, f.Col})
 		// The body's Text covers its own FAQ section, not these answers.
-		it.answers = append(it.answers, seo.PlainText(html))
+		text := seo.PlainText(html)
+		items = append(items, item{strings.TrimSpace(f.Question), html, text, f.Line, f.Col})
+		it.answers = append(it.answers, text)
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
 		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, f.Line})
 	}
 	for _, f := range res.FAQ {
-		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, in.BodyLine + f.Line - 1, f.Col})
+		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, "", in.BodyLine + f.Line - 1, f.Col})
 		for _, h := range f.Headings {
 			ids[h.ID] = true
 		}
@@ -227,6 +230,10 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			continue
 		}
 		it.faq = append(it.faq, render.FAQ{Question: f.q, ID: uniqueID(ids, "faq-"+markdown.HeadingID(f.q)), Answer: template.HTML(f.answer)})
+		if f.text == "" {
+			f.text = seo.PlainText(f.answer)
+		}
+		it.faqText = append(it.faqText, f.text)
 		it.refs.questions = append(it.refs.questions, question{idHash(key), f.line, f.col})
 	}
 	if in.InternalNotes != "" && b.opts.Profile == ProfileInternal {
@@ -263,7 +270,7 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.list.Append(d)
 	b.late.mu.Unlock()
 	// Only the parse's own fields: other jobs read src, url and card meanwhile.
-	it.html, it.faq, it.faqIntro, it.toc, it.text, it.answers, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqIntro, p.toc, p.text, p.answers, p.notes, p.internal, p.refs, p.hasCode
+	it.html, it.faq, it.faqText, it.faqIntro, it.toc, it.text, it.answers, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqText, p.faqIntro, p.toc, p.text, p.answers, p.notes, p.internal, p.refs, p.hasCode
 	it.lazy = false
 	return !d.HasErrors() || b.opts.KeepGoing
 }

@@ -192,7 +192,7 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 		b.index.Add(it.pos, b.searchDoc(it))
 	}
 	// What other files need of the parsed markdown is written or indexed.
-	it.html, it.text, it.answers, it.toc, it.faqIntro, it.notes, it.faq = "", "", nil, nil, "", "", nil
+	it.html, it.text, it.answers, it.toc, it.faqIntro, it.notes, it.faq, it.faqText = "", "", nil, nil, "", "", nil, nil
 	if b.opts.Profile == ProfilePublic { // internal builds need it all again for the wiki export
 		// Nor does anything need what only this page shows.
 		in := it.src
