@@ -162,12 +162,24 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 }
 
 // incidentPage renders an incident's page. A lean build parses its
-// markdown first, then writes its JSON export, feeds the search indexer and
-// lets the parsed markdown go.
+// markdown first, then writes its JSON export (and, internal builds, its
+// wiki page), feeds the search indexer and lets the parsed markdown and the
+// front matter only this incident's files show go.
 func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) {
+	wiki := b.lean && b.opts.Profile == ProfileInternal
+	if wiki && it.src.Body == nil {
+		// Read once for the page and the wiki page; let go below.
+		body, err := content.ReadBody(b.opts.Source, it.src.Source)
+		if err == nil {
+			it.src.Body = body
+		}
+	}
 	if !b.parseLazy(it) {
 		if b.export != nil {
 			b.export.skip(it.pos)
+		}
+		if wiki {
+			it.src.Body = nil
 		}
 		return nil, errSkipped
 	}
@@ -188,16 +200,17 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 	} else {
 		b.export.skip(it.pos)
 	}
+	if wiki && err == nil {
+		err = b.writeWikiPage(it)
+	}
 	if b.index != nil {
 		b.index.Add(it.pos, b.searchDoc(it))
 	}
 	// What other files need of the parsed markdown is written or indexed.
 	it.html, it.text, it.answers, it.toc, it.faqIntro, it.notes, it.faq, it.faqText = "", "", nil, nil, "", "", nil, nil
-	if b.opts.Profile == ProfilePublic { // internal builds need it all again for the wiki export
-		// Nor does anything need what only this page shows.
-		in := it.src
-		in.Body, in.FAQ, in.Timeline, in.Sources, in.InternalNotes, in.Image = nil, nil, nil, nil, "", ""
-	}
+	// Nor does anything need what only this incident's files show.
+	in := it.src
+	in.Body, in.FAQ, in.Timeline, in.Sources, in.InternalNotes, in.Image = nil, nil, nil, nil, "", ""
 	return data, err
 }
 

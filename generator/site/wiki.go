@@ -37,8 +37,11 @@ func (b *builder) wikiJobs() []job {
 		return nil
 	}
 	jobs := []job{{path: "wiki/index.md", what: "wiki index", make: b.wikiIndex}}
+	if b.lean {
+		return jobs // each incident's job writes its wiki page (writeWikiPage)
+	}
 	for _, it := range b.incidents {
-		jobs = append(jobs, job{path: "wiki/" + it.src.Slug + ".md", what: it.src.Source + " (wiki)", make: func() ([]byte, error) { return b.wikiPage(it) }})
+		jobs = append(jobs, job{path: wikiPath(it), what: it.src.Source + " (wiki)", make: func() ([]byte, error) { return b.wikiPage(it) }})
 	}
 	return jobs
 }
@@ -50,6 +53,22 @@ func (b *builder) wikiIndex() ([]byte, error) {
 		fmt.Fprintf(&sb, "| %s | %s | [%s](%s.md) |\n", it.card.Date.ISO, it.src.Severity, mdEscape(it.src.Title), it.src.Slug)
 	}
 	return []byte(sb.String()), nil
+}
+
+// wikiPath is where an incident's wiki page goes.
+func wikiPath(it *incident) string { return "wiki/" + it.src.Slug + ".md" }
+
+// writeWikiPage writes it's wiki page from its incident's job (lean
+// builds), while the front matter and body it shows are still held.
+func (b *builder) writeWikiPage(it *incident) error {
+	data, err := b.wikiPage(it)
+	if err == nil {
+		err = b.write(wikiPath(it), it.src.Source+" (wiki)", data)
+	}
+	if err == nil {
+		b.extraFiles.Add(1)
+	}
+	return err
 }
 
 func (b *builder) wikiPage(it *incident) ([]byte, error) {
