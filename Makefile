@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test ./generator/content -run '^$$' -fuzz '^FuzzSlugify$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzFAQExtraction$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzInternalBlock$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzQuickLinkify$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzResolveLink$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzExportJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzPlainText$$' -fuzztime $(FUZZTIME)
