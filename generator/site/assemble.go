@@ -1,9 +1,12 @@
 package site
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"casefile/generator/content"
 	"casefile/generator/related"
@@ -13,21 +16,24 @@ import (
 // assemble builds the site-wide structures: order, ids, related incidents,
 // listing cards and the menu.
 func (b *builder) assemble() {
-	sort.SliceStable(b.incidents, func(i, j int) bool {
-		a, c := b.incidents[i].src, b.incidents[j].src
-		if !a.Date.Equal(c.Date.Time) {
-			return a.Date.After(c.Date.Time)
+	slices.SortStableFunc(b.incidents, func(x, y *incident) int {
+		a, c := x.src, y.src
+		if d := c.Date.Compare(a.Date.Time); d != 0 { // newest first
+			return d
 		}
-		return a.ID < c.ID
+		return strings.Compare(a.ID, c.ID)
 	})
 	b.buildTaxonomies()
 	b.byID = make(map[string]*incident, len(b.incidents))
 	for i, it := range b.incidents {
 		it.pos = i
 		b.byID[it.src.ID] = it
+	}
+	b.forEach(context.Background(), len(b.incidents), func(i int) {
+		it := b.incidents[i]
 		it.card = b.card(it)
 		it.listing = b.listingDigest(it)
-	}
+	})
 	b.relate()
 	sort.SliceStable(b.pages, func(i, j int) bool {
 		a, c := b.pages[i].src, b.pages[j].src
@@ -104,23 +110,31 @@ func (b *builder) slugs(values []string) []string {
 	return out
 }
 
-// slugify is content.Slugify, remembered across a Session's builds (the
-// same few hundred keywords come back on every build). Safe for concurrent
-// use: render jobs look terms up too.
+// slugify is content.Slugify, remembered for the build (the same few
+// hundred keywords, actors and sectors come back on thousands of
+// incidents) and across a Session's builds. Safe for concurrent use:
+// render jobs look terms up too.
 func (b *builder) slugify(v string) string {
-	if b.sess == nil {
-		return content.Slugify(v)
-	}
-	b.sess.slugMu.RLock()
-	s, ok := b.sess.slugs[v]
-	b.sess.slugMu.RUnlock()
+	memo := b.slugMemo
+	memo.mu.RLock()
+	s, ok := memo.m[v]
+	memo.mu.RUnlock()
 	if !ok {
 		s = content.Slugify(v)
-		b.sess.slugMu.Lock()
-		b.sess.slugs[v] = s
-		b.sess.slugMu.Unlock()
+		memo.mu.Lock()
+		if memo.m == nil {
+			memo.m = map[string]string{}
+		}
+		memo.m[v] = s
+		memo.mu.Unlock()
 	}
 	return s
+}
+
+// slugMemo remembers content.Slugify's answers.
+type slugMemo struct {
+	mu sync.RWMutex
+	m  map[string]string
 }
 
 func (b *builder) card(it *incident) *render.Card {

@@ -41,11 +41,10 @@ type Session struct {
 	relKey  uint64  // digest of the related-incident inputs of the last good build
 	related [][]int // and its result
 
-	slugMu   sync.RWMutex
-	slugs    map[string]string // memo of content.Slugify
-	builds   int               // successful builds so far
-	built    *builder          // the builder of the build under way
-	last     *builder          // the builder of the last build, when it succeeded; nil after a failure
+	slugMemo slugMemo // of content.Slugify, across builds
+	builds   int      // successful builds so far
+	built    *builder // the builder of the build under way
+	last     *builder // the builder of the last build, when it succeeded; nil after a failure
 	late     map[string]lateGroup
 	nextLate map[string]lateGroup
 }
@@ -193,7 +192,7 @@ type Update struct {
 func NewSession(opts Options) *Session {
 	return &Session{opts: opts, content: content.NewCache(),
 		incidents: map[*content.Incident]parsed[*incident]{}, pages: map[*content.Page]parsed[*page]{},
-		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, slugs: map[string]string{}, records: map[uint64][]byte{}}
+		gens: gens{of: map[any]uint64{}}, late: map[string]lateGroup{}, records: map[uint64][]byte{}}
 }
 
 // Build rebuilds the site after changes to the given source paths (slash

@@ -93,7 +93,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	start := time.Now()
-	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}, lean: sess == nil, late: &lateDiags{}, extraFiles: &atomic.Int64{}}
+	b := &builder{opts: opts, sess: sess, res: &Result{Pages: map[string]int{}}, claims: &claims{written: map[string]string{}}, lean: sess == nil, late: &lateDiags{}, extraFiles: &atomic.Int64{}, slugMemo: &slugMemo{}}
+	if sess != nil {
+		b.slugMemo = &sess.slugMemo
+	}
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
@@ -177,6 +180,7 @@ type builder struct {
 
 	late       *lateDiags    // lean builds: diagnostics of markdown parsed while rendering
 	export     *exportStream // lean builds: incidents.json, written as incident pages render
+	slugMemo   *slugMemo     // of content.Slugify: the build's, or its Session's
 	extraFiles *atomic.Int64 // files written by jobs beside their own (index.json)
 }
 

@@ -56,6 +56,8 @@ type Term struct {
 	Slug  string
 	Items []int  // indices of items, in the order the items were given
 	Forms []Form // every spelling seen, most frequent first
+
+	url string // TermURL, made once: every incident's card links its terms
 }
 
 // Form is one spelling of a term and how many items use it.
@@ -94,7 +96,7 @@ func BuildWith(def Def, n int, values func(i int) []string, slugify func(string)
 			seen[slug] = true
 			term := t.bySlug[slug]
 			if term == nil {
-				term = &Term{Slug: slug}
+				term = &Term{Slug: slug, url: t.Name + "/" + slug + "/"}
 				t.bySlug[slug] = term
 				t.Terms = append(t.Terms, term)
 				forms[slug] = map[string]*Form{}
@@ -132,4 +134,9 @@ func (t *Taxonomy) Term(value string) *Term { return t.bySlug[t.slug(value)] }
 func (t *Taxonomy) URL() string { return t.Name + "/" }
 
 // TermURL is the site-relative folder of a term's page.
-func (t *Taxonomy) TermURL(term *Term) string { return t.Name + "/" + term.Slug + "/" }
+func (t *Taxonomy) TermURL(term *Term) string {
+	if term.url != "" {
+		return term.url
+	}
+	return t.Name + "/" + term.Slug + "/"
+}
