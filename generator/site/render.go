@@ -47,6 +47,11 @@ func (b *builder) renderAll(ctx context.Context) error {
 	}
 	if b.searchEnabled {
 		b.index = search.NewIndexer(len(b.incidents))
+		b.built = &builtIndex{done: make(chan struct{})}
+		b.built.left.Store(int64(len(b.incidents)))
+		if len(b.incidents) == 0 {
+			b.built.start(b.index)
+		}
 	}
 	var err error
 	if b.export, err = b.startExport(); err != nil {
@@ -166,6 +171,9 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 // wiki page), feeds the search indexer and lets the parsed markdown and the
 // front matter only this incident's files show go.
 func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) {
+	if b.lean && b.built != nil {
+		defer b.built.indexed(b.index) // after index.Add below
+	}
 	wiki := b.lean && b.opts.Profile == ProfileInternal
 	if wiki && it.src.Body == nil {
 		// Read once for the page and the wiki page; let go below.
@@ -180,6 +188,9 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 		}
 		if wiki {
 			it.src.Body = nil
+		}
+		if b.built != nil {
+			b.built.short.Store(true) // before the deferred indexed
 		}
 		return nil, errSkipped
 	}

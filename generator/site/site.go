@@ -171,6 +171,7 @@ type builder struct {
 	// incidents so never holds every body or page at once.
 	lean  bool
 	index *search.Indexer // lean builds: fed as incident pages render
+	built *builtIndex     // lean builds: the index, built once the last incident page is indexed
 
 	// owner is the output when it hands buffers back (output.Owner) in a
 	// lean build: incident pages then render into bufs, a pool of page
