@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,6 +116,9 @@ type Run struct {
 	Wall time.Duration
 	CPU  time.Duration // user + system
 	RSS  int64         // peak resident set size, KiB
+
+	// CachesDropped: the page cache was emptied before the run (freshCaches).
+	CachesDropped bool
 }
 
 // Series is every timed run of one contender at one size.
@@ -288,12 +292,14 @@ func fmtRun(r Run) string {
 //
 // Before the timer starts, sync(2) writes back everything dirty (the
 // previous run's output), so that no run pays for its predecessor's
-// writeback.
+// writeback, and freshCaches empties the page cache, so that no run pays
+// for its predecessors' outputs filling memory.
 func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return Run{}, err
 	}
 	syscall.Sync()
+	dropped := freshCaches(corpusDir)
 	cmd := c.cmd(corpusDir, out)
 	var output bytes.Buffer
 	cmd.Stdout = &output
@@ -304,7 +310,7 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(output.String(), 8000))
 	}
-	r := Run{Wall: wall}
+	r := Run{Wall: wall, CachesDropped: dropped}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		r.RSS = int64(ru.Maxrss)
@@ -313,6 +319,25 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 		}
 	}
 	return r, nil
+}
+
+// freshCaches asks Linux to drop its clean page cache (root only; false
+// otherwise), then reads every corpus file once, so that each run starts
+// with memory free and its input cached, as an author's edit-and-build
+// loop does. Without it the outputs of earlier runs (gigabytes at 100,000
+// incidents) fill memory, and later runs share the cores with the
+// kernel's page reclaim, whichever contender they are.
+func freshCaches(corpusDir string) bool {
+	if runtime.GOOS != "linux" || os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0) != nil {
+		return false
+	}
+	_ = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			_, _ = os.ReadFile(p)
+		}
+		return nil
+	})
+	return true
 }
 
 func tail(s string, n int) string {
@@ -536,10 +561,11 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 		"then the contenders run round-robin (%s, …), %d timed run(s) each. "+
 		"Every run builds into a fresh output folder of its own, after sync(2) has written back the previous run's files; the outputs are removed only when the size is done "+
 		"(on ext4, creating files just after deleting as many is several times slower: the allocator skips recently deleted inodes). "+
+		"%s"+
 		"Wall time is measured around the process; CPU time is its user+system time and peak RSS its ru_maxrss, both from wait4's rusage. "+
 		"The table gives medians of the %d runs; the ratios divide Casefile's median by the other contender's at the same size "+
 		"(below 1 means Casefile is faster or smaller).",
-		strings.Join(contenderNames(cfg), ", "), cfg.Runs, cfg.Runs)
+		strings.Join(contenderNames(cfg), ", "), cfg.Runs, cachesNote(all), cfg.Runs)
 	if cfg.Big > 0 {
 		fmt.Fprintf(&b, " The %s-incident corpus is built by Casefile alone.", thousands(cfg.Big))
 	}
@@ -552,6 +578,27 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 	b.WriteString("\n## Every run\n\n")
 	b.WriteString(runsTable(all))
 	return b.String()
+}
+
+// cachesNote says whether the page cache was emptied before every run.
+func cachesNote(all []Series) string {
+	runs, dropped := 0, 0
+	for _, s := range all {
+		for _, r := range s.Runs {
+			runs++
+			if r.CachesDropped {
+				dropped++
+			}
+		}
+	}
+	switch {
+	case runs > 0 && dropped == runs:
+		return "Before every run the page cache is emptied (drop_caches) and the corpus read once, so that every run starts with memory free and its input cached; otherwise the earlier runs' outputs fill memory and later runs share the cores with page reclaim. "
+	case dropped == 0:
+		return "The page cache could not be emptied between runs (not root): later runs may share the cores with page reclaim once earlier outputs fill memory. "
+	default:
+		return fmt.Sprintf("The page cache was emptied before %d of %d runs. ", dropped, runs)
+	}
 }
 
 func contenderNames(cfg config) []string {

@@ -229,3 +229,25 @@ func copyDir(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func TestCachesNote(t *testing.T) {
+	s := func(dropped ...bool) []Series {
+		var runs []Run
+		for _, d := range dropped {
+			runs = append(runs, Run{CachesDropped: d})
+		}
+		return []Series{{Size: 10, Contender: nameCasefile, Runs: runs}}
+	}
+	for _, tt := range []struct {
+		all  []Series
+		want string
+	}{
+		{s(true, true), "Before every run the page cache is emptied"},
+		{s(false, false), "could not be emptied"},
+		{s(true, false, true), "emptied before 2 of 3 runs"},
+	} {
+		if got := cachesNote(tt.all); !strings.Contains(got, tt.want) {
+			t.Errorf("cachesNote = %q, want it to say %q", got, tt.want)
+		}
+	}
+}
