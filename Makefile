@@ -76,6 +76,7 @@ fuzz:
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzExportJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzPlainText$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzAnswerHTML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./generator/internal/spaces -run '^$$' -fuzz '^FuzzCollapse$$' -fuzztime $(FUZZTIME)
 
 ## corpus: write the synthetic benchmark corpus of N incidents (default 1000) to bench/corpora/corpus-N
 N ?= 1000

@@ -9,6 +9,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"casefile/generator/internal/spaces"
 )
 
 // faqKey holds, in the parser.Context, the *[]faqSection the FAQ transformer
@@ -89,7 +91,7 @@ func endsFAQSection(n ast.Node) bool {
 func IsFAQTitle(s string) bool {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.TrimSuffix(s, ":"))
-	s = strings.Join(strings.Fields(s), " ")
+	s = spaces.Collapse(s)
 	return strings.EqualFold(s, "faq") || strings.EqualFold(s, "frequently asked questions")
 }
 

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"casefile/generator/internal/spaces"
 )
 
 // alphabet is the 64-character alphabet of posting strings; see doc.go.
@@ -348,7 +350,7 @@ func writeDocShards(docs []Doc, put func(string, []byte)) {
 // shorten cuts s to at most n runes, at a space when there is one in the
 // last fifth, and marks the cut with "…".
 func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = spaces.Collapse(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"casefile/generator/internal/spaces"
 )
 
 // answerTags are the elements Google allows in FAQ answer text.
@@ -197,7 +199,7 @@ func plainTextSimple(src string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return strings.Join(strings.Fields(b.String()), " "), true
+	return spaces.Collapse(b.String()), true
 }
 
 // scanSimple walks src as markup made by rendering markdown: runs of text,
@@ -260,7 +262,7 @@ func plainTextTokenized(src string) string {
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
+			return spaces.Collapse(b.String())
 		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text())

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"casefile/generator/content"
+	"casefile/generator/internal/spaces"
 )
 
 // leakGuard makes a public build fail if any output file contains text of
@@ -75,7 +76,7 @@ func (g *leakGuard) addBlock(source string, line int, text string) {
 func (g *leakGuard) addText(text, source string) {
 	n := 0
 	for _, s := range strings.FieldsFunc(text, func(r rune) bool { return r == '.' || r == '\n' || r == '!' || r == '?' || r == ';' }) {
-		s = strings.Join(strings.Fields(s), " ")
+		s = spaces.Collapse(s)
 		if len(s) < minNeedle || !strings.ContainsFunc(s, unicode.IsLetter) {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"casefile/generator/content"
 	"casefile/generator/diag"
+	"casefile/generator/internal/spaces"
 	"casefile/generator/markdown"
 	"casefile/generator/render"
 	"casefile/generator/seo"
@@ -278,7 +279,7 @@ func (b *builder) parseLazy(it *incident) bool {
 // normQuestion folds case, spacing and trailing punctuation so that "Was
 // data lost?" and "was data  lost" count as the same question.
 func normQuestion(q string) string {
-	q = strings.ToLower(strings.Join(strings.Fields(q), " "))
+	q = strings.ToLower(spaces.Collapse(q))
 	return strings.TrimRightFunc(q, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
 }
 
