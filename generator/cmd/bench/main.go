@@ -299,8 +299,16 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 		return Run{}, err
 	}
 	syscall.Sync()
-	dropped := freshCaches(corpusDir)
 	cmd := c.cmd(corpusDir, out)
+	// Warm again: the corpus, the program and every file or folder its
+	// arguments name (the Hugo site, its configuration).
+	warm := []string{corpusDir, cmd.Path}
+	for _, a := range cmd.Args[1:] {
+		if _, err := os.Stat(a); err == nil {
+			warm = append(warm, a)
+		}
+	}
+	dropped := freshCaches(warm...)
 	var output bytes.Buffer
 	cmd.Stdout = &output
 	cmd.Stderr = &output
@@ -322,21 +330,24 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 }
 
 // freshCaches asks Linux to drop its clean page cache (root only; false
-// otherwise), then reads every corpus file once, so that each run starts
-// with memory free and its input cached, as an author's edit-and-build
-// loop does. Without it the outputs of earlier runs (gigabytes at 100,000
-// incidents) fill memory, and later runs share the cores with the
-// kernel's page reclaim, whichever contender they are.
-func freshCaches(corpusDir string) bool {
+// otherwise), then reads every file under warm once (the corpus, the
+// program, its site), so that each run starts with memory free and its
+// input and program cached, as an author's edit-and-build loop does.
+// Without it the outputs of earlier runs (gigabytes at 100,000 incidents)
+// fill memory, and later runs share the cores with the kernel's page
+// reclaim, whichever contender they are.
+func freshCaches(warm ...string) bool {
 	if runtime.GOOS != "linux" || os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0) != nil {
 		return false
 	}
-	_ = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			_, _ = os.ReadFile(p)
-		}
-		return nil
-	})
+	for _, root := range warm {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				_, _ = os.ReadFile(p)
+			}
+			return nil
+		})
+	}
 	return true
 }
 
@@ -593,7 +604,7 @@ func cachesNote(all []Series) string {
 	}
 	switch {
 	case runs > 0 && dropped == runs:
-		return "Before every run the page cache is emptied (drop_caches) and the corpus read once, so that every run starts with memory free and its input cached; otherwise the earlier runs' outputs fill memory and later runs share the cores with page reclaim. "
+		return "Before every run the page cache is emptied (drop_caches) and the corpus, the program and the files its arguments name are read once, so that every run starts with memory free and its input and program cached; otherwise the earlier runs' outputs fill memory and later runs share the cores with page reclaim. "
 	case dropped == 0:
 		return "The page cache could not be emptied between runs (not root): later runs may share the cores with page reclaim once earlier outputs fill memory. "
 	default:
