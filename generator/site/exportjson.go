@@ -25,92 +25,48 @@ func (e *exportIncident) appendJSON(dst []byte) []byte {
 	dst = appendFieldOmit(dst, "status", e.Status)
 	dst = appendField(dst, "visibility", e.Visibility)
 	dst = appendField(dst, "focus_keyword", e.FocusKeyword)
-	dst = appendStrings(dst, "keywords", e.Keywords)
-	dst = appendStrings(dst, "actors", e.Actors)
-	dst = appendStrings(dst, "sectors", e.Sectors)
-	dst = appendStrings(dst, "countries", e.Countries)
-	dst = appendStrings(dst, "techniques", e.Techniques)
-	dst = appendStrings(dst, "cves", e.CVEs)
-
-	dst = append(dst, `,"authors":`...)
-	if e.Authors == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, a := range e.Authors {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"name":`...)
-			dst = appendJSONString(dst, a.Name)
-			dst = appendFieldOmit(dst, "url", a.URL)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
-
-	dst = append(dst, `,"timeline":`...)
-	if e.Timeline == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, t := range e.Timeline {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"date":`...)
-			dst = appendJSONString(dst, t.Date)
-			dst = appendField(dst, "event", t.Event)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
-
-	dst = append(dst, `,"sources":`...)
-	if e.Sources == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, s := range e.Sources {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"title":`...)
-			dst = appendJSONString(dst, s.Title)
-			dst = appendField(dst, "url", s.URL)
-			dst = appendFieldOmit(dst, "publisher", s.Publisher)
-			dst = appendFieldOmit(dst, "date", s.Date)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
-
-	dst = append(dst, `,"faq":`...)
-	if e.FAQ == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, f := range e.FAQ {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"question":`...)
-			dst = appendJSONString(dst, f.Question)
-			dst = appendField(dst, "answer_html", f.AnswerHTML)
-			dst = appendField(dst, "answer_text", f.AnswerText)
-			dst = append(dst, '}')
-		}
-		dst = append(dst, ']')
-	}
-
-	dst = appendStrings(dst, "related", e.Related)
+	dst = appendList(dst, "keywords", e.Keywords, appendJSONString)
+	dst = appendList(dst, "actors", e.Actors, appendJSONString)
+	dst = appendList(dst, "sectors", e.Sectors, appendJSONString)
+	dst = appendList(dst, "countries", e.Countries, appendJSONString)
+	dst = appendList(dst, "techniques", e.Techniques, appendJSONString)
+	dst = appendList(dst, "cves", e.CVEs, appendJSONString)
+	dst = appendList(dst, "authors", e.Authors, func(dst []byte, a exportAuthor) []byte {
+		dst = append(dst, `{"name":`...)
+		dst = appendJSONString(dst, a.Name)
+		dst = appendFieldOmit(dst, "url", a.URL)
+		return append(dst, '}')
+	})
+	dst = appendList(dst, "timeline", e.Timeline, func(dst []byte, t exportTimeline) []byte {
+		dst = append(dst, `{"date":`...)
+		dst = appendJSONString(dst, t.Date)
+		dst = appendField(dst, "event", t.Event)
+		return append(dst, '}')
+	})
+	dst = appendList(dst, "sources", e.Sources, func(dst []byte, s exportSource) []byte {
+		dst = append(dst, `{"title":`...)
+		dst = appendJSONString(dst, s.Title)
+		dst = appendField(dst, "url", s.URL)
+		dst = appendFieldOmit(dst, "publisher", s.Publisher)
+		dst = appendFieldOmit(dst, "date", s.Date)
+		return append(dst, '}')
+	})
+	dst = appendList(dst, "faq", e.FAQ, func(dst []byte, f exportFAQ) []byte {
+		dst = append(dst, `{"question":`...)
+		dst = appendJSONString(dst, f.Question)
+		dst = appendField(dst, "answer_html", f.AnswerHTML)
+		dst = appendField(dst, "answer_text", f.AnswerText)
+		return append(dst, '}')
+	})
+	dst = appendList(dst, "related", e.Related, appendJSONString)
 	return append(dst, '}')
 }
 
 // jsonSize is a generous estimate of e's encoded length, so that the file
 // it is encoded into is allocated once.
 func (e *exportIncident) jsonSize() int {
-	n := 512 + len(e.ID) + len(e.Slug) + len(e.URL) + len(e.JSONURL) + len(e.Title) + len(e.Summary) + len(e.FocusKeyword)
+	n := 512 + len(e.ID) + len(e.Slug) + len(e.URL) + len(e.JSONURL) + len(e.Title) + len(e.Summary) +
+		len(e.Date) + len(e.Updated) + len(e.Severity) + len(e.Status) + len(e.Visibility) + len(e.FocusKeyword)
 	for _, l := range [][]string{e.Keywords, e.Actors, e.Sectors, e.Countries, e.Techniques, e.CVEs, e.Related} {
 		for _, s := range l {
 			n += len(s) + 3
@@ -126,7 +82,7 @@ func (e *exportIncident) jsonSize() int {
 		n += len(s.Title) + len(s.URL) + len(s.Publisher) + len(s.Date) + 48
 	}
 	for _, f := range e.FAQ {
-		n += len(f.Question) + len(f.AnswerHTML) + len(f.AnswerText) + 48
+		n += len(f.Question) + len(f.AnswerHTML) + len(f.AnswerText) + 56
 	}
 	return n + n/8 // room for escapes (<, >, & take six bytes each)
 }
@@ -145,7 +101,9 @@ func appendFieldOmit(dst []byte, name, v string) []byte {
 	return appendField(dst, name, v)
 }
 
-func appendStrings(dst []byte, name string, list []string) []byte {
+// appendList appends `,"name":` and list as a JSON array, each element by
+// item; a nil list is null, as encoding/json has it.
+func appendList[T any](dst []byte, name string, list []T, item func([]byte, T) []byte) []byte {
 	dst = append(dst, ',', '"')
 	dst = append(dst, name...)
 	dst = append(dst, '"', ':')
@@ -153,11 +111,11 @@ func appendStrings(dst []byte, name string, list []string) []byte {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '[')
-	for i, s := range list {
+	for i, v := range list {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, s)
+		dst = item(dst, v)
 	}
 	return append(dst, ']')
 }
