@@ -65,6 +65,10 @@ type LoadOptions struct {
 	// is decoded, so a corpus of 100,000 incidents does not hold every body
 	// at once; ReadBody reads it again when it is needed.
 	KeepBody func(*Incident) bool
+
+	// Planned, when set, is told how many incident files the load is about
+	// to decode, before it decodes any.
+	Planned func(incidents int)
 }
 
 // LoadWith is Load with options.
@@ -147,6 +151,15 @@ func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Corpus, diag.List) {
 		} else {
 			todo = append(todo, i)
 		}
+	}
+	if c.opts.Planned != nil {
+		n := 0
+		for _, i := range todo {
+			if jobs[i].kind == kindIncident {
+				n++
+			}
+		}
+		c.opts.Planned(n)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
