@@ -335,15 +335,15 @@ func (b *builder) applyOverrides(cfg *config.Config) error {
 // whose bodies fit (some 10,000 incidents) keeps them all, from loading to
 // rendering. One whose bodies do not fit keeps none of them: a part would
 // save a fraction of the reads but sit in the heap through most of the
-// render, and at 100,000 incidents the 128 MiB it held cost more
-// garbage-collector work than the reads it saved (measured: GC CPU 28 s
-// against 22 s, user CPU 108 s against 99 s).
+// render: at 100,000 incidents the 128 MiB it held cost the garbage
+// collector more than the reads it saved (GC CPU 28.3 s against 25.7 s,
+// medians of three interleaved runs; the wall time did not change).
 const keptBodyBytes = 128 << 20
 
 // typicalBody is the size of a typical incident's markdown: a load of more
 // incident files than fit in the budget at this size keeps no bodies from
 // the start, as keeping some and letting them go after the load leaves
-// the heap fragmented (GC CPU 25 s against 22 s at 100,000 incidents).
+// the heap fragmented.
 const typicalBody = 8 << 10
 
 // bodyKeeper tells a lean load which bodies to keep: those parsed before
