@@ -83,26 +83,40 @@ func childResult(t *testing.T, cmd *exec.Cmd, err error, stderr *bytes.Buffer) c
 		t.Fatalf("%s: %v", cmd, err)
 	}
 	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	c := child{code: cmd.ProcessState.ExitCode(), killed: ws.Signaled() && ws.Signal() == syscall.SIGKILL, heapGoal: 4 << 20}
-	var rest strings.Builder
-	for _, line := range strings.SplitAfter(stderr.String(), "\n") {
-		m := gcTrace.FindStringSubmatch(line)
-		if m == nil {
-			rest.WriteString(line)
-			continue
-		}
-		for _, v := range m[1:3] {
-			c.peakHeap = max(c.peakHeap, mb(v))
-		}
-		c.heapGoal = max(c.heapGoal, mb(m[3]))
-	}
-	c.stderr = rest.String()
+	c := child{code: cmd.ProcessState.ExitCode(), killed: ws.Signaled() && ws.Signal() == syscall.SIGKILL}
+	c.stderr, c.peakHeap, c.heapGoal = splitTrace(stderr.String())
 	return c
 }
 
-// gcTrace matches a line of GODEBUG=gctrace=1: "gc 4 @3.6s 11%: ...,
-// 117->123->95 MB, 134 MB goal, ...".
-var gcTrace = regexp.MustCompile(`^gc \d+ @.*, (\d+)->(\d+)->\d+ MB, (\d+) MB goal`)
+// splitTrace takes the garbage collector's trace out of a child's stderr
+// and returns the rest, the largest heap the trace saw and the largest goal
+// it set (at least the first goal, 4 MB). The runtime writes a trace line in
+// several pieces, so a line the program wrote can land inside one: the
+// figures are read wherever they are, and only lines that are nothing but a
+// trace are removed, so a diagnostic caught inside one stays (each of our
+// lines is one write, so it is never split).
+func splitTrace(stderr string) (rest string, peakHeap, heapGoal int64) {
+	heapGoal = 4 << 20
+	for _, m := range gcFigures.FindAllStringSubmatch(stderr, -1) {
+		peakHeap = max(peakHeap, mb(m[1]), mb(m[2]))
+		heapGoal = max(heapGoal, mb(m[3]))
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		if !gcTraceLine.MatchString(line) {
+			b.WriteString(line)
+		}
+	}
+	return b.String(), peakHeap, heapGoal
+}
+
+// gcFigures matches the heap figures of a GODEBUG=gctrace=1 line ("gc 4
+// @3.6s 11%: ..., 117->123->95 MB, 134 MB goal, ..."); gcTraceLine matches
+// a whole line of that trace and nothing else.
+var (
+	gcFigures   = regexp.MustCompile(`(\d+)->(\d+)->\d+ MB, (\d+) MB goal`)
+	gcTraceLine = regexp.MustCompile(`^gc \d+ @[\d.]+s \d+%: [\d.+/]+ ms clock, [\d.+/]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, \d+ P( \(forced\))?\n?$`)
+)
 
 func mb(s string) int64 {
 	var n int64
@@ -694,5 +708,33 @@ func testHugeInputs(t *testing.T, bin string) {
 	c = build("deeply nested markdown", files)
 	if c.code != 0 || c.heap() > 128*mib {
 		t.Errorf("exit %d, peak heap %d MiB:\n%s", c.code, c.heap()/mib, c.stderr)
+	}
+}
+
+// TestSplitTrace: a diagnostic written while the runtime was part-way
+// through a trace line must survive (CI once lost one that way and failed a
+// test on the missing message), and whole trace lines must not.
+func TestSplitTrace(t *testing.T) {
+	const (
+		gc1  = "gc 1 @0.025s 0%: 0.039+1.0+0.12 ms clock, 0.078+0.22/0.054/0.65+0.24 ms cpu, 3->3->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+		gc2  = "gc 2 @0.066s 2%: 0.14+5.4+0.006 ms clock, 0.28+2.0/0.96/0+0.012 ms cpu, 11->13->5 MB, 12 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n"
+		diag = "content/incidents/huge.md: error: the file is 47.7 MiB\n"
+	)
+	cut := strings.Index(gc2, "0 MB stacks")
+	for _, tc := range []struct {
+		name, in, want string
+		peak, goal     int64
+	}{
+		{"no trace", diag, diag, 0, 4 << 20},
+		{"whole lines", gc1 + diag + gc2, diag, 13 << 20, 12 << 20},
+		{"diagnostic inside a trace line", gc1 + gc2[:cut] + diag + gc2[cut:], gc2[:cut] + diag + gc2[cut:], 13 << 20, 12 << 20},
+	} {
+		rest, peak, goal := splitTrace(tc.in)
+		if rest != tc.want || peak != tc.peak || goal != tc.goal {
+			t.Errorf("%s: splitTrace = %q, %d, %d; want %q, %d, %d", tc.name, rest, peak, goal, tc.want, tc.peak, tc.goal)
+		}
+		if !strings.Contains(rest, diag) {
+			t.Errorf("%s: the diagnostic was lost: %q", tc.name, rest)
+		}
 	}
 }
