@@ -179,6 +179,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 	}
 	p.date, p.updated = date, updated
 	in.pos = p
+	in.pack()
 	d.Diags.Sort()
 	return in, d.Diags
 }

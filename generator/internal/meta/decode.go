@@ -152,7 +152,7 @@ func (d *Decoder) Enum(n *Node, key string, allowed []string) string {
 	}
 	for _, a := range allowed {
 		if v == a {
-			return v
+			return a // not v: one string for every file that gives it
 		}
 	}
 	hint := "write one of them"
