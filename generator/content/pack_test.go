@@ -43,15 +43,16 @@ func TestPackShares(t *testing.T) {
 
 	// One array for the lists, each capped at its length.
 	lists := [][]string{in.Keywords, in.Actors, in.Sectors, in.Countries, in.Techniques, in.CVEs, in.Related, in.Aliases}
-	next := unsafe.SliceData(lists[0])
+	addr := func(l []string) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(l))) }
+	next := addr(lists[0])
 	for i, l := range lists {
-		if unsafe.SliceData(l) != next {
+		if addr(l) != next {
 			t.Errorf("list %d does not follow the one before it in a shared array", i)
 		}
 		if cap(l) != len(l) {
 			t.Errorf("list %d: cap %d, len %d: appending would overwrite the next list", i, cap(l), len(l))
 		}
-		next = (*string)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(l)), uintptr(len(l))*unsafe.Sizeof("")))
+		next = addr(l) + uintptr(len(l))*unsafe.Sizeof("")
 	}
 	kw := append(in.Keywords, "extra")
 	if in.Actors[0] != "none" || kw[len(kw)-1] != "extra" {
