@@ -25,6 +25,7 @@ import (
 	"casefile"
 	"casefile/generator/config"
 	"casefile/generator/diag"
+	"casefile/generator/internal/hugeheap"
 	"casefile/generator/output"
 	"casefile/generator/site"
 )
@@ -59,6 +60,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "check") {
 		tuneGC(os.Getenv)
+		hugeheap.Reserve(hugeReserve(debug.SetMemoryLimit(-1)))
 	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

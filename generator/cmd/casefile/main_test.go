@@ -202,6 +202,21 @@ func TestTuneGC(t *testing.T) {
 	}
 }
 
+// A build reserves as much heap on huge pages as its memory limit lets it
+// use, within bounds.
+func TestHugeReserve(t *testing.T) {
+	for limit, want := range map[int64]int{
+		buildMemoryCap: buildMemoryCap,
+		math.MaxInt64:  buildMemoryCap, // GOMEMLIMIT=off
+		512 << 20:      512 << 20,
+		64 << 30:       4 << 30,
+	} {
+		if got := hugeReserve(limit); got != want {
+			t.Errorf("hugeReserve(%d) = %d, want %d", limit, got, want)
+		}
+	}
+}
+
 func TestDescribeBuild(t *testing.T) {
 	bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-29T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -59,4 +60,21 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(buildMemoryCap)
 	}
+}
+
+// hugeReserve is how much heap a one-off build maps on huge pages before it
+// starts (see package hugeheap): as much as the memory limit lets the heap
+// grow to, at most 4 GiB, or buildMemoryCap where there is no limit. Heap
+// mapped beyond it has small pages. At 10,000 incidents this took the build
+// from 5.4 s to 4.0 s of wall time and 10.6 s to 7.7 s of CPU time on our
+// development machine, a virtual machine whose kernel gives huge pages only
+// where they are asked for.
+func hugeReserve(limit int64) int {
+	switch {
+	case limit == math.MaxInt64:
+		return buildMemoryCap
+	case limit > 4<<30:
+		return 4 << 30
+	}
+	return int(limit)
 }

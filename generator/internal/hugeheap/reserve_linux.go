@@ -1,0 +1,72 @@
+package hugeheap
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Reserve maps n bytes of heap and advises them onto huge pages, if the
+// kernel's transparent huge pages are in "madvise" mode (in "always" mode the
+// heap has them already; in "never" it cannot) and GODEBUG does not hold
+// disablethp=1, Go's own switch for keeping the heap off huge pages. It
+// reports whether it did.
+//
+// Call it once, first thing, while the heap is small. The reserve is taken in
+// chunks: the runtime hands out address space it has just mapped without
+// clearing it, so reserving costs no memory, but it clears an allocation
+// whole if any of it was used before, and one allocation of n bytes that
+// began in a gap left by the start-up's garbage would have the runtime touch
+// every page of it. A chunk that does is at most chunkSize. Reserve ends with
+// a garbage collection, so that the collector's pacing starts from the
+// program's own heap.
+func Reserve(n int) bool {
+	if n <= 0 || strconv.IntSize < 64 || Mode() != "madvise" || disabled(os.Getenv("GODEBUG")) {
+		return false
+	}
+	chunks := make([][]byte, 0, (n+chunkSize-1)/chunkSize)
+	advised := false
+	for left := n; left > 0; left -= chunkSize {
+		c := make([]byte, min(left, chunkSize))
+		if unix.Madvise(c, unix.MADV_HUGEPAGE) == nil {
+			advised = true
+		}
+		chunks = append(chunks, c)
+	}
+	runtime.KeepAlive(chunks)
+	runtime.GC()
+	return advised
+}
+
+// chunkSize is the size Reserve allocates at a time: large enough that the
+// runtime gives each chunk pages of its own (above 32 KiB), small enough that
+// one it clears costs little.
+const chunkSize = 4 << 20
+
+// Mode is the kernel's transparent huge page setting: "always", "madvise",
+// "never", or "" where it cannot be read.
+func Mode() string {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		return ""
+	}
+	_, rest, ok := bytes.Cut(b, []byte("["))
+	mode, _, ok2 := bytes.Cut(rest, []byte("]"))
+	if !ok || !ok2 {
+		return ""
+	}
+	return string(mode)
+}
+
+func disabled(godebug string) bool {
+	for _, kv := range strings.Split(godebug, ",") {
+		if strings.TrimSpace(kv) == "disablethp=1" {
+			return true
+		}
+	}
+	return false
+}

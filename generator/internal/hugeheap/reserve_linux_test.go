@@ -1,0 +1,135 @@
+package hugeheap
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// TestReserve checks, on whatever setting this kernel has, that Reserve acts
+// only in "madvise" mode, and there that the reserve costs no memory, however
+// much garbage the heap held before, and that heap the program then touches
+// is on huge pages.
+func TestReserve(t *testing.T) {
+	mode := Mode()
+	t.Logf("transparent huge pages: %q", mode)
+	if mode != "madvise" {
+		if Reserve(256 << 20) {
+			t.Fatalf("Reserve advised in mode %q", mode)
+		}
+		return
+	}
+
+	// Leave used memory freed at the top of the heap, as a program's start-up
+	// does: an allocation that begins there is cleared whole.
+	var keep [][]byte
+	for range 32 {
+		keep = append(keep, make([]byte, 256<<10))
+	}
+	top := make([]byte, 16<<20)
+	for i := 0; i < len(top); i += 4096 {
+		top[i] = 1
+	}
+	runtime.KeepAlive(top)
+	top = nil
+	runtime.GC()
+
+	before := rss(t)
+	if !Reserve(256 << 20) {
+		t.Fatal("Reserve did not advise")
+	}
+	if grew := rss(t) - before; grew > 32<<20 {
+		t.Errorf("reserving 256 MiB made the process %d MiB larger; it should touch a few chunks at most", grew>>20)
+	}
+	runtime.KeepAlive(keep)
+
+	// The runtime clears memory it hands out again, so this touches every page.
+	b := make([]byte, 64<<20)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	huge := anonHugePages(t, uintptr(unsafe.Pointer(&b[0])))
+	if huge < 32<<20 {
+		t.Errorf("64 MiB of heap after Reserve: %d MiB on huge pages, want most of it", huge>>20)
+	}
+	runtime.KeepAlive(b)
+}
+
+func TestReserveDisabled(t *testing.T) {
+	t.Setenv("GODEBUG", "disablethp=1")
+	if Reserve(64 << 20) {
+		t.Error("Reserve advised with GODEBUG=disablethp=1")
+	}
+	if Reserve(0) {
+		t.Error("Reserve(0) advised")
+	}
+}
+
+func TestDisabled(t *testing.T) {
+	for in, want := range map[string]bool{
+		"":                        false,
+		"disablethp=1":            true,
+		"gctrace=1, disablethp=1": true,
+		"disablethp=0":            false,
+		"xdisablethp=1":           false,
+	} {
+		if got := disabled(in); got != want {
+			t.Errorf("disabled(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// rss is the process's resident memory in bytes.
+func rss(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
+// anonHugePages is the AnonHugePages figure, in bytes, of the mapping that
+// holds addr.
+func anonHugePages(t *testing.T, addr uintptr) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	in := false
+	for sc.Scan() {
+		line := sc.Text()
+		var lo, hi uintptr
+		if n, _ := fmt.Sscanf(line, "%x-%x ", &lo, &hi); n == 2 {
+			in = lo <= addr && addr < hi
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "AnonHugePages:"); ok && in {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatalf("no mapping holds %#x", addr)
+	return 0
+}
