@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"casefile/generator/internal/corpus"
+	"casefile/generator/internal/hugeheap"
 )
 
 // Contender names.
@@ -495,8 +496,8 @@ func runsTable(all []Series) string {
 
 // machine is what the report says about where it ran.
 type machine struct {
-	CPU, Memory, Kernel, Go, Hugo, Casefile, Commit string
-	Cores                                           int
+	CPU, Memory, Kernel, THP, Go, Hugo, Casefile, Commit string
+	Cores                                                int
 }
 
 func describeMachine(cfg config) machine {
@@ -504,6 +505,7 @@ func describeMachine(cfg config) machine {
 		CPU:    "unknown",
 		Memory: "unknown",
 		Kernel: "unknown",
+		THP:    "unknown",
 		Go:     runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
 		Cores:  runtime.NumCPU(),
 	}
@@ -529,6 +531,9 @@ func describeMachine(cfg config) machine {
 	}
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
+	}
+	if mode := hugeheap.Mode(); mode != "" {
+		m.THP = mode
 	}
 	m.Casefile = output(cfg.Casefile, "version")
 	m.Hugo = "not used"
@@ -565,6 +570,7 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 	fmt.Fprintf(&b, "- CPU: %s, %d logical cores (runtime.NumCPU)\n", m.CPU, m.Cores)
 	fmt.Fprintf(&b, "- Memory: %s (MemTotal)\n", m.Memory)
 	fmt.Fprintf(&b, "- Kernel: %s\n", m.Kernel)
+	fmt.Fprintf(&b, "- Transparent huge pages: %s (in \"madvise\" mode a Casefile build asks for them on its heap; Hugo does not)\n", m.THP)
 	fmt.Fprintf(&b, "- Harness: %s\n", m.Go)
 	fmt.Fprintf(&b, "- Casefile: `%s` (%s)\n", m.Casefile, cfg.Casefile)
 	fmt.Fprintf(&b, "- Hugo: `%s`\n", m.Hugo)

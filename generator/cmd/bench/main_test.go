@@ -185,7 +185,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []string{"# Build benchmark", "Command: `" + cfg.Command + "`", "- CPU: ", "- Memory: ", "- Kernel: ",
+	for _, s := range []string{"# Build benchmark", "Command: `" + cfg.Command + "`", "- CPU: ", "- Memory: ", "- Kernel: ", "- Transparent huge pages: ",
 		"- Hugo: `hugo v", "- Commit: ", "## Method", "round-robin", "Casefile wall time per 1,000 incidents", "## Every run"} {
 		if !strings.Contains(string(report), s) {
 			t.Errorf("report lacks %q:\n%s", s, report)
