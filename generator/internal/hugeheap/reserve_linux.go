@@ -10,11 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Reserve maps n bytes of heap and advises them onto huge pages, if the
-// kernel's transparent huge pages are in "madvise" mode (in "always" mode the
-// heap has them already; in "never" it cannot) and GODEBUG does not hold
-// disablethp=1, Go's own switch for keeping the heap off huge pages. It
-// reports whether it did.
+// Reserve maps n bytes of heap (at most half the machine's memory, and none
+// under strict overcommit accounting: see fit) and advises them onto huge
+// pages, if the kernel's transparent huge pages are in "madvise" mode (in
+// "always" mode the heap has them already; in "never" it cannot) and GODEBUG
+// does not hold disablethp=1, Go's own switch for keeping the heap off huge
+// pages. It reports whether it did.
 //
 // Call it once, first thing, while the heap is small. The reserve is taken in
 // chunks: the runtime hands out address space it has just mapped without
@@ -25,7 +26,11 @@ import (
 // a garbage collection, so that the collector's pacing starts from the
 // program's own heap.
 func Reserve(n int) bool {
-	if n <= 0 || strconv.IntSize < 64 || Mode() != "madvise" || disabled(os.Getenv("GODEBUG")) {
+	if strconv.IntSize < 64 || Mode() != "madvise" || disabled(os.Getenv("GODEBUG")) {
+		return false
+	}
+	n = fit(n, readProc("/proc/sys/vm/overcommit_memory"), readProc("/proc/meminfo"))
+	if n <= 0 {
 		return false
 	}
 	chunks := make([][]byte, 0, (n+chunkSize-1)/chunkSize)
@@ -40,6 +45,30 @@ func Reserve(n int) bool {
 	runtime.KeepAlive(chunks)
 	runtime.GC()
 	return advised
+}
+
+// fit bounds a reserve by what the system lets a program map without
+// touching it. Mapping heap commits it: under strict overcommit accounting
+// (vm.overcommit_memory = 2) a reserve could make a build that needs far less
+// fail for want of memory, so there is none; otherwise it is at most half the
+// machine's memory, well within what the kernel's heuristic allows.
+func fit(n int, overcommit, meminfo string) int {
+	if strings.TrimSpace(overcommit) == "2" {
+		return 0
+	}
+	for line := range strings.Lines(meminfo) {
+		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			if kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB")); err == nil {
+				n = min(n, kb<<10/2)
+			}
+		}
+	}
+	return n
+}
+
+func readProc(name string) string {
+	b, _ := os.ReadFile(name)
+	return string(b)
 }
 
 // chunkSize is the size Reserve allocates at a time: large enough that the

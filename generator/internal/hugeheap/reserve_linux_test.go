@@ -85,6 +85,25 @@ func TestDisabled(t *testing.T) {
 	}
 }
 
+func TestFit(t *testing.T) {
+	const meminfo = "MemTotal:        2000000 kB\nMemFree:         1500000 kB\n"
+	for _, tc := range []struct {
+		n                   int
+		overcommit, meminfo string
+		want                int
+	}{
+		{1 << 30, "0\n", meminfo, 1000000 << 10},      // half of MemTotal
+		{256 << 20, "0\n", meminfo, 256 << 20},        // within it
+		{1 << 30, "1\n", "", 1 << 30},                 // no meminfo: as asked
+		{1 << 30, "2\n", meminfo, 0},                  // strict accounting: none
+		{1 << 30, "0\n", "MemTotal: lots\n", 1 << 30}, // unreadable: as asked
+	} {
+		if got := fit(tc.n, tc.overcommit, tc.meminfo); got != tc.want {
+			t.Errorf("fit(%d, %q, %q) = %d, want %d", tc.n, tc.overcommit, tc.meminfo, got, tc.want)
+		}
+	}
+}
+
 // rss is the process's resident memory in bytes.
 func rss(t *testing.T) int {
 	t.Helper()
