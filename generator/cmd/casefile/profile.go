@@ -70,11 +70,8 @@ func tuneGC(getenv func(string) string) {
 // to 6.8–7.4 s (three interleaved runs each) on our development machine, a
 // virtual machine whose kernel gives huge pages only where they are asked for.
 func hugeReserve(limit int64) int {
-	switch {
-	case limit == math.MaxInt64:
+	if limit == math.MaxInt64 {
 		return buildMemoryCap
-	case limit > 4<<30:
-		return 4 << 30
 	}
-	return int(limit)
+	return int(min(limit, 4<<30, math.MaxInt))
 }
