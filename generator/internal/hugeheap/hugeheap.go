@@ -8,9 +8,8 @@
 // pages: on a virtual machine, where both are dear, that was a fifth of a
 // 10,000-incident build's CPU time.
 //
-// Reserve has the runtime map a stretch of heap up front, in one piece that
-// nothing has touched yet, asks for huge pages there and gives it back to the
-// heap. The advice stays with the mapping for the life of the process, also
+// Reserve has the runtime map a stretch of heap up front that nothing has
+// touched yet, asks for huge pages there and gives it back to the heap. The advice stays with the mapping for the life of the process, also
 // where the runtime later returns pages to the system and touches them again,
 // so the heap the program grows into is backed by huge pages.
 package hugeheap

@@ -58,12 +58,18 @@ func fit(n int, overcommit, meminfo string) int {
 	}
 	for line := range strings.Lines(meminfo) {
 		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-			if kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB")); err == nil {
-				n = min(n, kb<<10/2)
+			if b, err := kiB(v); err == nil {
+				n = min(n, b/2)
 			}
 		}
 	}
 	return n
+}
+
+// kiB reads a /proc figure such as "  2000000 kB" as bytes.
+func kiB(v string) (int, error) {
+	kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+	return kb << 10, err
 }
 
 func readProc(name string) string {

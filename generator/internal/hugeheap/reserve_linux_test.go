@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -113,11 +112,11 @@ func rss(t *testing.T) int {
 	}
 	for line := range strings.Lines(string(b)) {
 		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			b, err := kiB(v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return kb << 10
+			return b
 		}
 	}
 	t.Fatal("no VmRSS in /proc/self/status")
@@ -142,11 +141,11 @@ func anonHugePages(t *testing.T, addr uintptr) int {
 			continue
 		}
 		if v, ok := strings.CutPrefix(line, "AnonHugePages:"); ok && in {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			b, err := kiB(v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return kb << 10
+			return b
 		}
 	}
 	t.Fatalf("no mapping holds %#x", addr)
