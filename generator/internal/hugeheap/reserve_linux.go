@@ -1,7 +1,6 @@
 package hugeheap
 
 import (
-	"bytes"
 	"os"
 	"runtime"
 	"strconv"
@@ -85,16 +84,12 @@ const chunkSize = 4 << 20
 // Mode is the kernel's transparent huge page setting: "always", "madvise",
 // "never", or "" where it cannot be read.
 func Mode() string {
-	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil {
-		return ""
-	}
-	_, rest, ok := bytes.Cut(b, []byte("["))
-	mode, _, ok2 := bytes.Cut(rest, []byte("]"))
+	_, rest, ok := strings.Cut(readProc("/sys/kernel/mm/transparent_hugepage/enabled"), "[")
+	mode, _, ok2 := strings.Cut(rest, "]")
 	if !ok || !ok2 {
 		return ""
 	}
-	return string(mode)
+	return mode
 }
 
 func disabled(godebug string) bool {
