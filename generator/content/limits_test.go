@@ -2,17 +2,21 @@ package content
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"casefile/generator/internal/osfs"
 )
 
 // TestFileSizeLimit: a file larger than MaxFileSize is refused with an error
 // naming the limit, without being read (a sparse file: its size costs no
 // disk and, were it read, 50 MB of memory); one of exactly MaxFileSize is
-// read.
+// read. Both through os.DirFS and through osfs.Dir, whose ReadFileMax
+// checks the limit itself.
 func TestFileSizeLimit(t *testing.T) {
 	dir := t.TempDir()
 	inc := filepath.Join(dir, "content", "incidents")
@@ -33,15 +37,17 @@ func TestFileSizeLimit(t *testing.T) {
 		}
 		f.Close()
 	}
-	c, ds := Load(os.DirFS(dir), time.UTC)
-	wantDiags(t, ds,
-		"content/incidents/huge.md: error: the file is 47.7 MiB, more than the 8 MiB a markdown file may have; split it into several files, or move bulky material (logs, dumps, data) into static/ and link to it",
-		"content/incidents/over.md: error: the file is 8.0 MiB, more than the 8 MiB a markdown file may have")
-	if len(ds) != 2 {
-		t.Errorf("diagnostics:\n%s", ds)
-	}
-	if len(c.Incidents) != 1 || c.Incidents[0].Source != "content/incidents/max.md" || len(c.Incidents[0].Body) != MaxFileSize-len(front) {
-		t.Errorf("the file of exactly MaxFileSize was not read whole: %+v", c.Incidents)
+	for _, fsys := range []fs.FS{os.DirFS(dir), osfs.Dir(dir)} {
+		c, ds := Load(fsys, time.UTC)
+		wantDiags(t, ds,
+			"content/incidents/huge.md: error: the file is 47.7 MiB, more than the 8 MiB a markdown file may have; split it into several files, or move bulky material (logs, dumps, data) into static/ and link to it",
+			"content/incidents/over.md: error: the file is 8.0 MiB, more than the 8 MiB a markdown file may have")
+		if len(ds) != 2 {
+			t.Errorf("%T: diagnostics:\n%s", fsys, ds)
+		}
+		if len(c.Incidents) != 1 || c.Incidents[0].Source != "content/incidents/max.md" || len(c.Incidents[0].Body) != MaxFileSize-len(front) {
+			t.Errorf("%T: the file of exactly MaxFileSize was not read whole: %+v", fsys, c.Incidents)
+		}
 	}
 }
 

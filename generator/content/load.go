@@ -14,6 +14,7 @@ import (
 
 	"casefile/generator/diag"
 	"casefile/generator/internal/meta"
+	"casefile/generator/internal/osfs"
 )
 
 // ReservedSlugs are top-level URL paths the site generates itself; a plain
@@ -302,9 +303,22 @@ func mib(n int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
+// maxReader is a file tree that reads a file whole unless it is over a
+// limit, in fewer system calls than Open, Stat and Read (osfs.FS).
+type maxReader interface {
+	ReadFileMax(name string, max int64) ([]byte, error)
+}
+
 // readFile reads the file at name, refusing files larger than MaxFileSize
 // before reading them (and files that grow past it while being read).
 func readFile(fsys fs.FS, name string) ([]byte, error) {
+	if r, ok := fsys.(maxReader); ok {
+		data, err := r.ReadFileMax(name, MaxFileSize)
+		if big := (*osfs.TooLargeError)(nil); errors.As(err, &big) {
+			return nil, &tooLargeError{big.Size}
+		}
+		return data, err
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ import (
 	"casefile/generator/config"
 	"casefile/generator/diag"
 	"casefile/generator/internal/hugeheap"
+	"casefile/generator/internal/osfs"
 	"casefile/generator/output"
 	"casefile/generator/site"
 )
@@ -354,7 +355,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func options(f *flags, out output.Writer) site.Options {
 	return site.Options{
-		Source:  os.DirFS(f.source),
+		Source:  osfs.Dir(f.source),
 		Theme:   casefile.Theme,
 		Out:     out,
 		Profile: f.profile,

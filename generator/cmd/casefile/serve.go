@@ -14,6 +14,7 @@ import (
 
 	"casefile"
 	"casefile/generator/diag"
+	"casefile/generator/internal/osfs"
 	"casefile/generator/server"
 	"casefile/generator/site"
 	"casefile/generator/watch"
@@ -85,7 +86,7 @@ func serve(ctx context.Context, f *serveFlags, stdout, stderr io.Writer, ready f
 		baseURL = strings.TrimSuffix(srv.URL(), "/") + "/"
 	}
 	sess := site.NewSession(site.Options{
-		Source: os.DirFS(f.source), Theme: casefile.Theme,
+		Source: osfs.Dir(f.source), Theme: casefile.Theme,
 		Profile: f.profile, BaseURL: baseURL, Drafts: f.drafts,
 	})
 	lp := &liveLoop{
