@@ -91,12 +91,22 @@ func (b *builder) relate() {
 			Related:  in.Related,
 		}
 	}
-	for i, rel := range b.sess.relatedOf(items, b.cfg.RelatedCount, func() [][]int {
+	rels := b.sess.relatedOf(items, b.cfg.RelatedCount, func() [][]int {
 		return related.Compute(items, related.Options{N: b.cfg.RelatedCount, Workers: b.opts.Workers})
-	}) {
+	})
+	// One array holds every list: a list per incident would be 100,000
+	// more objects for the collector to mark on each cycle of the render.
+	n := 0
+	for _, rel := range rels {
+		n += len(rel)
+	}
+	all := make([]*incident, 0, n)
+	for i, rel := range rels {
+		start := len(all)
 		for _, j := range rel {
-			b.incidents[i].related = append(b.incidents[i].related, b.incidents[j])
+			all = append(all, b.incidents[j])
 		}
+		b.incidents[i].related = all[start:len(all):len(all)]
 	}
 }
 
@@ -184,13 +194,23 @@ func showDate(d content.Date) render.Date {
 	case content.PrecisionNone:
 		return render.Date{}
 	case content.PrecisionYear:
-		return render.Date{Display: d.Format("2006"), ISO: d.Format("2006")}
+		return packDate(d, "2006", "2006")
 	case content.PrecisionMonth:
-		return render.Date{Display: d.Format("January 2006"), ISO: d.Format("2006-01")}
+		return packDate(d, "January 2006", "2006-01")
 	case content.PrecisionDay:
-		return render.Date{Display: d.Format("2 January 2006"), ISO: d.Format("2006-01-02")}
+		return packDate(d, "2 January 2006", "2006-01-02")
 	}
-	return render.Date{Display: d.Format("2 January 2006, 15:04 MST"), ISO: d.Format("2006-01-02T15:04:05Z07:00")}
+	return packDate(d, "2 January 2006, 15:04 MST", "2006-01-02T15:04:05Z07:00")
+}
+
+// packDate formats d both ways into one string: every card holds a date
+// for the whole build, and one object is half the collector's work of two.
+func packDate(d content.Date, display, iso string) render.Date {
+	var buf [64]byte
+	b := d.AppendFormat(buf[:0], display)
+	n := len(b)
+	s := string(d.AppendFormat(b, iso))
+	return render.Date{Display: s[:n], ISO: s[n:]}
 }
 
 // isoDate is the zoned ISO 8601 form used in structured data, feeds and meta.

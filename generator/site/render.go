@@ -36,6 +36,12 @@ type job struct {
 	// whose bytes it returns; runJobs uses it when the output hands
 	// buffers back (output.Owner).
 	into func(buf *bytes.Buffer) ([]byte, error)
+
+	// it, if set, makes this an incident's page (path, make and into
+	// empty): a build of 100,000 incidents would otherwise hold 300,000
+	// closures and paths through its whole render for the collector to
+	// mark on every cycle.
+	it *incident
 }
 
 // renderAll renders and writes every output file on the workers (in lean
@@ -107,15 +113,24 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	defer stopJobs()
 	b.forEach(jctx, len(jobs), func(i int) {
 		j := jobs[i]
+		if j.it != nil {
+			j.path = pageDir(j.it.url)
+		}
 		data, reused := b.sess.reuse(j)
 		var err error
 		var buf *bytes.Buffer
 		switch {
 		case reused:
-		case j.into != nil && b.owner != nil:
+		case (j.into != nil || j.it != nil) && b.owner != nil:
 			buf = b.bufs.Get().(*bytes.Buffer)
 			buf.Reset()
-			data, err = j.into(buf)
+			if j.it != nil {
+				data, err = b.incidentPage(j.it, buf)
+			} else {
+				data, err = j.into(buf)
+			}
+		case j.it != nil:
+			data, err = b.incidentPage(j.it, nil)
 		default:
 			data, err = j.make()
 		}
@@ -228,21 +243,19 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 func (b *builder) jobs() []job {
 	var jobs []job
 	add := func(p, what, kind string, fn func() ([]byte, error)) {
-		jobs = append(jobs, job{p, what, kind, fn, 0, nil})
+		jobs = append(jobs, job{path: p, what: what, kind: kind, make: fn})
 	}
 	all := b.keyer("").u64(b.allListed)
-	jobs = append(jobs, job{"index.html", "home page", "home", b.renderHome, all.str("home").sum(), nil})
+	jobs = append(jobs, job{path: "index.html", what: "home page", kind: "home", make: b.renderHome, key: all.str("home").sum()})
 	for _, it := range b.incidents {
 		k := b.keyer("incident").incident(it.src).listed(it.related...)
-		j := job{pageDir(it.url), it.src.Source, "incident", func() ([]byte, error) { return b.incidentPage(it, nil) }, k.sum(), nil}
-		j.into = func(buf *bytes.Buffer) ([]byte, error) { return b.incidentPage(it, buf) }
-		jobs = append(jobs, j)
+		jobs = append(jobs, job{what: it.src.Source, kind: "incident", key: k.sum(), it: it})
 		for _, a := range it.src.Aliases {
 			b.addAlias(&jobs, a, it.url, it.src.Source)
 		}
 	}
 	for _, pg := range b.pages {
-		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil})
+		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil, nil})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
@@ -252,7 +265,7 @@ func (b *builder) jobs() []job {
 		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
 		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
 			return b.renderList(n+1, len(chunks), chunk)
-		}, k.sum(), nil})
+		}, k.sum(), nil, nil})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -261,15 +274,15 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
-	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil})
+	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil, nil})
 	sm := all.str("sitemap")
 	for _, pg := range b.pages {
 		sm = sm.page(pg.src)
 	}
-	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil})
-	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil})
+	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil, nil})
+	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil, nil})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil})
+	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil, nil})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -306,7 +319,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil})
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil, nil})
 	}
 	return jobs
 }
