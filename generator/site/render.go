@@ -32,15 +32,11 @@ type job struct {
 	make func() ([]byte, error)
 	key  uint64 // digest of everything the output depends on; 0 = unknown, always render
 
-	// into, if set, is make rendering into a buffer of the build's pool,
-	// whose bytes it returns; runJobs uses it when the output hands
-	// buffers back (output.Owner).
-	into func(buf *bytes.Buffer) ([]byte, error)
-
-	// it, if set, makes this an incident's page (path, make and into
-	// empty): a build of 100,000 incidents would otherwise hold 300,000
-	// closures and paths through its whole render for the collector to
-	// mark on every cycle.
+	// it, if set, makes this an incident's page (path and make empty),
+	// rendered into a buffer of the build's pool when the output hands
+	// buffers back (output.Owner). A build of 100,000 incidents would
+	// otherwise hold 300,000 closures and paths through its whole render
+	// for the collector to mark on every cycle.
 	it *incident
 }
 
@@ -121,14 +117,10 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		var buf *bytes.Buffer
 		switch {
 		case reused:
-		case (j.into != nil || j.it != nil) && b.owner != nil:
+		case j.it != nil && b.owner != nil:
 			buf = b.bufs.Get().(*bytes.Buffer)
 			buf.Reset()
-			if j.it != nil {
-				data, err = b.incidentPage(j.it, buf)
-			} else {
-				data, err = j.into(buf)
-			}
+			data, err = b.incidentPage(j.it, buf)
 		case j.it != nil:
 			data, err = b.incidentPage(j.it, nil)
 		default:
@@ -255,7 +247,7 @@ func (b *builder) jobs() []job {
 		}
 	}
 	for _, pg := range b.pages {
-		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil, nil})
+		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
@@ -265,7 +257,7 @@ func (b *builder) jobs() []job {
 		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
 		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
 			return b.renderList(n+1, len(chunks), chunk)
-		}, k.sum(), nil, nil})
+		}, k.sum(), nil})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -274,15 +266,15 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
-	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil, nil})
+	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil})
 	sm := all.str("sitemap")
 	for _, pg := range b.pages {
 		sm = sm.page(pg.src)
 	}
-	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil, nil})
-	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil, nil})
+	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil})
+	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil, nil})
+	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -319,7 +311,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil, nil})
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil})
 	}
 	return jobs
 }

@@ -111,7 +111,7 @@ func (b *builder) taxonomyJobs() []job {
 		for _, term := range tx.Terms {
 			ik = ik.str(term.Name, term.Slug).int(len(term.Items))
 		}
-		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum(), nil, nil})
+		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum(), nil})
 		for _, term := range tx.Terms {
 			chunks := paginate(len(term.Items), b.cfg.Paginate)
 			for n, chunk := range chunks {
@@ -121,7 +121,7 @@ func (b *builder) taxonomyJobs() []job {
 				}
 				jobs = append(jobs, job{pageDir(pagerURL(tx.TermURL(term), n+1)), tx.Name + " " + term.Name, "term", func() ([]byte, error) {
 					return b.renderTerm(tx, term, n+1, len(chunks), chunk)
-				}, k.sum(), nil, nil})
+				}, k.sum(), nil})
 			}
 			fk := b.keyer("termfeed").str(tx.Name, term.Name)
 			for _, i := range term.Items[:min(feedSize, len(term.Items))] {
