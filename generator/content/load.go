@@ -3,7 +3,6 @@ package content
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"runtime"
 	"sort"
@@ -312,42 +311,17 @@ type maxReader interface {
 // readFile reads the file at name, refusing files larger than MaxFileSize
 // before reading them (and files that grow past it while being read).
 func readFile(fsys fs.FS, name string) ([]byte, error) {
+	var data []byte
+	var err error
 	if r, ok := fsys.(maxReader); ok {
-		data, err := r.ReadFileMax(name, MaxFileSize)
-		if big := (*osfs.TooLargeError)(nil); errors.As(err, &big) {
-			return nil, &tooLargeError{big.Size}
-		}
-		return data, err
+		data, err = r.ReadFileMax(name, MaxFileSize)
+	} else {
+		data, err = osfs.ReadFSMax(fsys, name, MaxFileSize)
 	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
+	if big := (*osfs.TooLargeError)(nil); errors.As(err, &big) {
+		return nil, &tooLargeError{big.Size}
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, &tooLargeError{fi.Size()}
-	}
-	data := make([]byte, 0, fi.Size()+1) // +1: EOF is seen without growing
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(data) > MaxFileSize {
-			return nil, &tooLargeError{int64(len(data))}
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-	}
+	return data, err
 }
 
 // skipName reports dotfiles and editor backup, lock and swap files.

@@ -12,6 +12,7 @@ package osfs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -68,4 +69,40 @@ func (f *FS) ReadFileMax(name string, max int64) ([]byte, error) {
 		big.Name = name
 	}
 	return data, err
+}
+
+// ReadFSMax reads the file name of any tree whole, as ReadFileMax does:
+// through Open, Stat and Read until the end, refusing a file larger than
+// max bytes (max < 0: no limit) before reading it, or once it has grown
+// past max while being read.
+func ReadFSMax(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if max >= 0 && fi.Size() > max {
+		return nil, &TooLargeError{Name: name, Size: fi.Size()}
+	}
+	data := make([]byte, 0, fi.Size()+1) // +1: the end is seen without growing
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if max >= 0 && int64(len(data)) > max {
+			return nil, &TooLargeError{Name: name, Size: int64(len(data))}
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
