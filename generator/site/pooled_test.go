@@ -13,8 +13,8 @@ import (
 	"casefile/generator/site"
 )
 
-// A one-off build into a folder renders incident pages into a pool of
-// buffers that the folder's writer hands back once each file is written
+// A one-off build into a folder renders incident, list and term pages
+// into a pool of buffers that the folder's writer hands back once each file is written
 // (output.Owner); into memory, each page has a slice of its own. Both must
 // write the same bytes: a buffer reused too early would show up here as a
 // page holding another page's HTML.

@@ -32,6 +32,12 @@ type job struct {
 	make func() ([]byte, error)
 	key  uint64 // digest of everything the output depends on; 0 = unknown, always render
 
+	// into, if set instead of make, renders the file into buf: in a
+	// buffer of the build's pool when the output hands buffers back
+	// (output.Owner), so that the listing pages (50 KB each, tens of
+	// thousands at 100,000 incidents) are not each a new slice.
+	into func(buf *bytes.Buffer) error
+
 	// it, if set, makes this an incident's page (path and make empty),
 	// rendered into a buffer of the build's pool when the output hands
 	// buffers back (output.Owner). A build of 100,000 incidents would
@@ -123,6 +129,14 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 			data, err = b.incidentPage(j.it, buf)
 		case j.it != nil:
 			data, err = b.incidentPage(j.it, nil)
+		case j.into != nil && b.owner != nil:
+			buf = b.bufs.Get().(*bytes.Buffer)
+			buf.Reset()
+			if err = j.into(buf); err == nil {
+				data = buf.Bytes()
+			}
+		case j.into != nil:
+			data, err = bytesOf(j.into)
 		default:
 			data, err = j.make()
 		}
@@ -247,7 +261,7 @@ func (b *builder) jobs() []job {
 		}
 	}
 	for _, pg := range b.pages {
-		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil})
+		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil, nil})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
@@ -255,9 +269,9 @@ func (b *builder) jobs() []job {
 	chunks := paginate(len(b.incidents), b.cfg.Paginate)
 	for n, chunk := range chunks {
 		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
-		jobs = append(jobs, job{pageDir(pagerURL("incidents/", n+1)), "incident list", "list", func() ([]byte, error) {
-			return b.renderList(n+1, len(chunks), chunk)
-		}, k.sum(), nil})
+		jobs = append(jobs, job{path: pageDir(pagerURL("incidents/", n+1)), what: "incident list", kind: "list", key: k.sum(), into: func(buf *bytes.Buffer) error {
+			return b.renderListTo(buf, n+1, len(chunks), chunk)
+		}})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -266,15 +280,15 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
-	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil})
+	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil, nil})
 	sm := all.str("sitemap")
 	for _, pg := range b.pages {
 		sm = sm.page(pg.src)
 	}
-	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil})
-	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil})
+	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil, nil})
+	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil, nil})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil})
+	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil, nil})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -311,7 +325,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil})
+		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil, nil})
 	}
 	return jobs
 }
@@ -518,7 +532,22 @@ func (b *builder) renderPage(p *page) ([]byte, error) {
 	return b.tpl.Render("page.html", pg)
 }
 
+// bytesOf returns what into renders, for a caller that keeps the bytes.
+func bytesOf(into func(buf *bytes.Buffer) error) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := into(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 func (b *builder) renderList(n, total int, chunk [2]int) ([]byte, error) {
+	return bytesOf(func(buf *bytes.Buffer) error { return b.renderListTo(buf, n, total, chunk) })
+}
+
+// renderListTo renders page n of total of the list of every incident into buf.
+func (b *builder) renderListTo(buf *bytes.Buffer, n, total int, chunk [2]int) error {
 	dir := pagerURL("incidents/", n)
 	heading := "All incidents"
 	if n > 1 {
@@ -532,9 +561,9 @@ func (b *builder) renderList(n, total int, chunk [2]int) ([]byte, error) {
 	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Incidents", URL: "incidents/", Current: n == 1}}
 	pg.Pager = pager("incidents/", n, total)
 	if err := b.setJSONLD(pg, b.listGraph(pg, pg.Incidents, (n-1)*b.cfg.Paginate)); err != nil {
-		return nil, err
+		return err
 	}
-	return b.tpl.Render("list.html", pg)
+	return b.tpl.RenderTo(buf, "list.html", pg)
 }
 
 func (b *builder) render404() ([]byte, error) {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -111,7 +112,7 @@ func (b *builder) taxonomyJobs() []job {
 		for _, term := range tx.Terms {
 			ik = ik.str(term.Name, term.Slug).int(len(term.Items))
 		}
-		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum(), nil})
+		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum(), nil, nil})
 		for _, term := range tx.Terms {
 			chunks := paginate(len(term.Items), b.cfg.Paginate)
 			for n, chunk := range chunks {
@@ -119,9 +120,9 @@ func (b *builder) taxonomyJobs() []job {
 				for _, i := range term.Items[chunk[0]:chunk[1]] {
 					k = k.listed(b.incidents[i])
 				}
-				jobs = append(jobs, job{pageDir(pagerURL(tx.TermURL(term), n+1)), tx.Name + " " + term.Name, "term", func() ([]byte, error) {
-					return b.renderTerm(tx, term, n+1, len(chunks), chunk)
-				}, k.sum(), nil})
+				jobs = append(jobs, job{path: pageDir(pagerURL(tx.TermURL(term), n+1)), what: tx.Name + " " + term.Name, kind: "term", key: k.sum(), into: func(buf *bytes.Buffer) error {
+					return b.renderTermTo(buf, tx, term, n+1, len(chunks), chunk)
+				}})
 			}
 			fk := b.keyer("termfeed").str(tx.Name, term.Name)
 			for _, i := range term.Items[:min(feedSize, len(term.Items))] {
@@ -156,6 +157,11 @@ func (b *builder) renderTerms(tx *taxonomy.Taxonomy) ([]byte, error) {
 }
 
 func (b *builder) renderTerm(tx *taxonomy.Taxonomy, term *taxonomy.Term, n, total int, chunk [2]int) ([]byte, error) {
+	return bytesOf(func(buf *bytes.Buffer) error { return b.renderTermTo(buf, tx, term, n, total, chunk) })
+}
+
+// renderTermTo renders page n of total of a term's page into buf.
+func (b *builder) renderTermTo(buf *bytes.Buffer, tx *taxonomy.Taxonomy, term *taxonomy.Term, n, total int, chunk [2]int) error {
 	dir := pagerURL(tx.TermURL(term), n)
 	heading := tx.Singular + ": " + term.Name
 	if n > 1 {
@@ -175,7 +181,7 @@ func (b *builder) renderTerm(tx *taxonomy.Taxonomy, term *taxonomy.Term, n, tota
 	pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: tx.Title, URL: tx.URL()}, {Name: term.Name, URL: tx.TermURL(term), Current: n == 1}}
 	pg.Pager = pager(tx.TermURL(term), n, total)
 	if err := b.setJSONLD(pg, b.listGraph(pg, pg.Incidents, chunk[0])); err != nil {
-		return nil, err
+		return err
 	}
-	return b.tpl.Render("list.html", pg)
+	return b.tpl.RenderTo(buf, "list.html", pg)
 }

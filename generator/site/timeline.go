@@ -129,7 +129,7 @@ func total(xs []int) int {
 }
 
 func (b *builder) timelineJobs() []job {
-	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, b.keyer("timeline").u64(b.allListed).sum(), nil}}
+	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, b.keyer("timeline").u64(b.allListed).sum(), nil, nil}}
 	years := map[int]keyer{}
 	for _, it := range b.incidents {
 		y := it.src.Date.Year()
@@ -141,7 +141,7 @@ func (b *builder) timelineJobs() []job {
 	}
 	for _, y := range b.timeline {
 		k := years[y.Year]
-		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum(), nil})
+		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum(), nil, nil})
 	}
 	return jobs
 }
