@@ -204,25 +204,32 @@ type worker struct {
 	field   int
 	stamp   int32
 
-	recs   []docRec // the documents counted, in the order counted
-	counts []byte   // per document (docRec.lo:hi): its terms and their per-field counts, packed
+	recs    []docRec // the documents counted, in the order counted
+	chunks  [][]byte // per document (docRec.chunk, lo:hi): its terms and their per-field counts, packed
+	chunk   int      // the size of a chunk
+	scratch []byte   // the document being packed
 }
 
 // docRec is one counted document.
 type docRec struct {
 	doc    int32
 	lens   [numFields]int32
-	lo, hi int
+	chunk  int32
+	lo, hi int32
 }
 
 // The counts of a document are packed as, per term: uvarint(term id), a
 // byte with bit f set for each field f the term occurs in, then
 // uvarint(count) for each such field. A term takes 3 to 5 bytes instead of
 // 14, which keeps the counts of 100,000 documents small until they are
-// scored.
+// scored. They are kept in chunks of countChunk bytes, filled one after the
+// other, rather than in one slice: appending to one slice of 80 MB (100,000
+// documents) copies it whole each time it grows, and holds the old and the
+// new copy at once.
+const countChunk = 1 << 20
 
-func newWorker() *worker {
-	w := &worker{dict: newDict(1 << 15), tok: tokenizer{stop: true}}
+func newWorker(chunk int) *worker {
+	w := &worker{dict: newDict(1 << 15), tok: tokenizer{stop: true}, chunk: chunk}
 	for _, s := range stopWords {
 		w.dict.id([]byte(s))
 	}
@@ -279,27 +286,36 @@ func (w *worker) add(i int, d *Doc) {
 		w.tok.tokenize(a, emit)
 	}
 
-	r := docRec{doc: int32(i), lo: len(w.counts)}
+	r := docRec{doc: int32(i)}
 	for f, l := range fieldLens(d) {
 		r.lens[f] = int32(min(l, math.MaxInt32))
 	}
+	b := w.scratch[:0]
 	for _, id := range w.touched {
 		n := &w.terms[id].n
-		w.counts = binary.AppendUvarint(w.counts, uint64(id))
+		b = binary.AppendUvarint(b, uint64(id))
 		var mask byte
 		for f, c := range n {
 			if c > 0 {
 				mask |= 1 << f
 			}
 		}
-		w.counts = append(w.counts, mask)
+		b = append(b, mask)
 		for _, c := range n {
 			if c > 0 {
-				w.counts = binary.AppendUvarint(w.counts, uint64(c))
+				b = binary.AppendUvarint(b, uint64(c))
 			}
 		}
 	}
-	r.hi = len(w.counts)
+	w.scratch = b
+	k := len(w.chunks) - 1
+	if k < 0 || len(w.chunks[k])+len(b) > cap(w.chunks[k]) {
+		w.chunks = append(w.chunks, make([]byte, 0, max(w.chunk, len(b))))
+		k++
+	}
+	r.chunk, r.lo = int32(k), int32(len(w.chunks[k]))
+	w.chunks[k] = append(w.chunks[k], b...)
+	r.hi = int32(len(w.chunks[k]))
 	w.recs = append(w.recs, r)
 }
 
@@ -311,7 +327,7 @@ func (w *worker) score(avg *[numFields]float64) {
 		for f := range norm {
 			norm[f] = k1 * (1 - bm25b + bm25b*float64(r.lens[f])/avg[f])
 		}
-		for b := w.counts[r.lo:r.hi]; len(b) > 0; {
+		for b := w.chunks[r.chunk][r.lo:r.hi]; len(b) > 0; {
 			id, k := binary.Uvarint(b)
 			mask := b[k]
 			b = b[k+1:]
@@ -337,7 +353,7 @@ func (w *worker) score(avg *[numFields]float64) {
 			c.add(p)
 		}
 	}
-	w.recs, w.counts = nil, nil
+	w.recs, w.chunks, w.scratch = nil, nil, nil
 }
 
 func fieldLens(d *Doc) [numFields]int {
@@ -405,9 +421,12 @@ func build(docs []Doc, keyBudget int) (map[string][]byte, Stats) {
 type Indexer struct {
 	n         int
 	keyBudget int
-	meta      []Doc // per document: what the doc shards show (no body, keywords or questions)
-	added     []bool
-	sums      [numFields]float64 // field lengths summed over the documents
+	// countChunk is the size of the chunks workers pack counts into
+	// (tests make it small).
+	countChunk int
+	meta       []Doc // per document: what the doc shards show (no body, keywords or questions)
+	added      []bool
+	sums       [numFields]float64 // field lengths summed over the documents
 
 	mu      sync.Mutex
 	idle    []*worker
@@ -416,7 +435,7 @@ type Indexer struct {
 
 // NewIndexer returns an indexer of n documents, with ids 0 to n-1.
 func NewIndexer(n int) *Indexer {
-	return &Indexer{n: n, keyBudget: trieBudget, meta: make([]Doc, n), added: make([]bool, n)}
+	return &Indexer{n: n, keyBudget: trieBudget, countChunk: countChunk, meta: make([]Doc, n), added: make([]bool, n)}
 }
 
 // Add counts document i. It is safe for concurrent use; each id is added
@@ -433,7 +452,7 @@ func (x *Indexer) Add(i int, d Doc) {
 	if k := len(x.idle); k > 0 {
 		w, x.idle = x.idle[k-1], x.idle[:k-1]
 	} else {
-		w = newWorker()
+		w = newWorker(x.countChunk)
 		x.workers = append(x.workers, w)
 	}
 	for f, l := range fieldLens(&d) {
@@ -466,7 +485,7 @@ func (x *Indexer) Build() (map[string][]byte, Stats) {
 	workers := x.workers
 	x.workers, x.idle = nil, nil
 	if len(workers) == 0 {
-		workers = []*worker{newWorker()}
+		workers = []*worker{newWorker(x.countChunk)}
 	}
 	nw := len(workers)
 	parallel(nw, runtime.GOMAXPROCS(0), func(k int) { workers[k].score(&avg) })

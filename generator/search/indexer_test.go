@@ -39,6 +39,50 @@ func TestIndexerOrderIndependent(t *testing.T) {
 	}
 }
 
+// Packed counts fill chunks one after another: a document that does not
+// fit the chunk being filled starts a new one (of its own size when it is
+// larger than a chunk). The index is the same whatever the chunk size.
+func TestIndexerCountChunks(t *testing.T) {
+	docs := corpus(t, 300, 800)
+	want, _ := Build(docs)
+	for _, size := range []int{1, 300, 4096, countChunk} {
+		x := NewIndexer(len(docs))
+		x.countChunk = size
+		for _, i := range rand.New(rand.NewSource(int64(size))).Perm(len(docs)) {
+			x.Add(i, docs[i])
+		}
+		chunks, packed, largest := 0, 0, 0
+		for _, w := range x.workers {
+			chunks += len(w.chunks)
+			for _, c := range w.chunks {
+				packed += len(c)
+				if cap(c) > size && len(c) != cap(c) {
+					t.Errorf("chunk size %d: a chunk of capacity %d holds %d bytes: only one document's counts may make a chunk larger", size, cap(c), len(c))
+				}
+			}
+			for _, r := range w.recs {
+				largest = max(largest, int(r.hi-r.lo))
+			}
+		}
+		// Chunks are filled before new ones start.
+		if least := (packed + size - 1) / size; largest <= size && chunks > 2*least {
+			t.Errorf("chunk size %d: %d bytes of counts in %d chunks", size, packed, chunks)
+		}
+		if packed > size && chunks < 2 {
+			t.Errorf("chunk size %d: %d bytes of counts in one chunk", size, packed)
+		}
+		got, _ := x.Build()
+		if len(got) != len(want) {
+			t.Fatalf("chunk size %d: %d files, want %d", size, len(got), len(want))
+		}
+		for p, b := range want {
+			if !bytes.Equal(got[p], b) {
+				t.Errorf("chunk size %d: %s differs from Build's", size, p)
+			}
+		}
+	}
+}
+
 // Counts too large for one varint byte, and terms in every field, survive
 // the packing of a document's counts.
 func TestIndexerLargeCounts(t *testing.T) {
