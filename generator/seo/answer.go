@@ -175,7 +175,8 @@ func PlainText(src string) string {
 // with a letter (or "/" and a letter) and end at the next '>', with no quote
 // or '<' inside, outside raw-text elements. Anything else (comments,
 // doctypes, script, style and the other raw-text elements, a '<' that does
-// not start such a tag, quotes in tags, CR and NUL) makes it give up: ok is
+// not start such a tag, quotes in tags, a tag with a value and a final "/",
+// CR and NUL) makes it give up: ok is
 // false and the tokenizer reads the fragment. FuzzPlainText checks that
 // both agree.
 func plainTextSimple(src string) (string, bool) {
@@ -189,6 +190,12 @@ func plainTextSimple(src string) (string, bool) {
 		}
 	}, func(end bool, name, attrs string) bool {
 		if strings.ContainsRune(name, '"') || strings.ContainsRune(attrs, '"') {
+			return false
+		}
+		if strings.HasSuffix(attrs, "/") && strings.ContainsRune(attrs, '=') {
+			// The "/" may end an unquoted value (<a b=c/>), which the
+			// tokenizer does not read as self-closing; markdown's markup
+			// quotes its values, so this is rare.
 			return false
 		}
 		if end || !strings.HasSuffix(attrs, "/") {

@@ -67,6 +67,9 @@ func TestPlainTextSimple(t *testing.T) {
 		{"<p>x<!-- c --></p>", ""},
 		{"<p>1 < 2</p>", ""},
 		{"<p>cr\r\n</p>", ""},
+		{"x<br a/>y", "xy"}, // self-closing after an attribute without a value
+		{"x<a b=c/>y", ""},  // the "/" ends an unquoted value: not self-closing
+		{"x<a b=c />y", ""}, // values without quotes: left to the tokenizer
 		{"plain text", "plain text"},
 	} {
 		got, ok := plainTextSimple(c.in)
