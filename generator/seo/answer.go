@@ -176,9 +176,8 @@ func PlainText(src string) string {
 // or '<' inside, outside raw-text elements. Anything else (comments,
 // doctypes, script, style and the other raw-text elements, a '<' that does
 // not start such a tag, quotes in tags, a tag with a value and a final "/",
-// CR and NUL) makes it give up: ok is
-// false and the tokenizer reads the fragment. FuzzPlainText checks that
-// both agree.
+// CR and NUL) makes it give up: ok is false and the tokenizer reads the
+// fragment. FuzzPlainText checks that both agree.
 func plainTextSimple(src string) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(src))
@@ -192,13 +191,14 @@ func plainTextSimple(src string) (string, bool) {
 		if strings.ContainsRune(name, '"') || strings.ContainsRune(attrs, '"') {
 			return false
 		}
-		if strings.HasSuffix(attrs, "/") && strings.ContainsRune(attrs, '=') {
+		selfClosing := strings.HasSuffix(attrs, "/")
+		if selfClosing && strings.ContainsRune(attrs, '=') {
 			// The "/" may end an unquoted value (<a b=c/>), which the
 			// tokenizer does not read as self-closing; markdown's markup
 			// quotes its values, so this is rare.
 			return false
 		}
-		if end || !strings.HasSuffix(attrs, "/") {
+		if end || !selfClosing {
 			b.WriteByte(' ') // as the tokenizer path does for start and end tags
 		}
 		return true

@@ -120,18 +120,16 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		}
 		data, reused := b.sess.reuse(j)
 		var err error
-		var buf *bytes.Buffer
+		var buf *bytes.Buffer // from the pool: handed back once written
+		if !reused && b.owner != nil && (j.it != nil || j.into != nil) {
+			buf = b.bufs.Get().(*bytes.Buffer)
+			buf.Reset()
+		}
 		switch {
 		case reused:
-		case j.it != nil && b.owner != nil:
-			buf = b.bufs.Get().(*bytes.Buffer)
-			buf.Reset()
-			data, err = b.incidentPage(j.it, buf)
 		case j.it != nil:
-			data, err = b.incidentPage(j.it, nil)
-		case j.into != nil && b.owner != nil:
-			buf = b.bufs.Get().(*bytes.Buffer)
-			buf.Reset()
+			data, err = b.incidentPage(j.it, buf)
+		case j.into != nil && buf != nil:
 			if err = j.into(buf); err == nil {
 				data = buf.Bytes()
 			}
