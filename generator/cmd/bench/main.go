@@ -13,6 +13,8 @@
 // (user+sys) and peak RSS of the process; the report gives medians, and
 // Casefile's ratios to each Hugo variant. The big size is built by Casefile
 // alone. The Hugo site is bench/hugo (related.yaml adds related incidents).
+// Casefile runs with GODEBUG=gctrace=1, so that the report can also give,
+// per 1,000 incidents, how much of its CPU time the garbage collector took.
 package main
 
 import (
@@ -118,6 +120,12 @@ type Run struct {
 	CPU  time.Duration // user + system
 	RSS  int64         // peak resident set size, KiB
 
+	// GC is the garbage collector's CPU time and GCs the number of
+	// collections, from the runtime's gctrace lines (Casefile only: traced).
+	GC     time.Duration
+	GCs    int
+	Traced bool
+
 	// CachesDropped: the page cache was emptied before the run (freshCaches).
 	CachesDropped bool
 }
@@ -133,10 +141,13 @@ type Series struct {
 type contender struct {
 	name string
 	cmd  func(corpusDir, outDir string) *exec.Cmd
+	// gcTrace: a Go program whose collector's CPU time is measured (see
+	// traceGC).
+	gcTrace bool
 }
 
 func contenders(cfg config, withHugo bool) []contender {
-	cs := []contender{{nameCasefile, func(src, out string) *exec.Cmd {
+	cs := []contender{{name: nameCasefile, gcTrace: true, cmd: func(src, out string) *exec.Cmd {
 		return exec.Command(cfg.Casefile, "build", "-s", src, "-o", out, "-q")
 	}}}
 	if !withHugo {
@@ -148,9 +159,9 @@ func contenders(cfg config, withHugo bool) []contender {
 				"--contentDir", filepath.Join(src, "content"), "--destination", out)
 		}
 	}
-	cs = append(cs, contender{nameHugo, hugo(filepath.Join(cfg.HugoSite, "hugo.yaml"))})
+	cs = append(cs, contender{name: nameHugo, cmd: hugo(filepath.Join(cfg.HugoSite, "hugo.yaml"))})
 	if cfg.Related {
-		cs = append(cs, contender{nameRelated, hugo(filepath.Join(cfg.HugoSite, "hugo.yaml") + "," + filepath.Join(cfg.HugoSite, "related.yaml"))})
+		cs = append(cs, contender{name: nameRelated, cmd: hugo(filepath.Join(cfg.HugoSite, "hugo.yaml") + "," + filepath.Join(cfg.HugoSite, "related.yaml"))})
 	}
 	return cs
 }
@@ -208,6 +219,9 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	tables := resultsTable(all)
 	if lin := linearity(all); lin != "" {
 		tables += "\n" + lin
+	}
+	if g := growthTable(all); g != "" {
+		tables += "\n" + g
 	}
 	fmt.Fprint(stdout, tables)
 	report := renderReport(cfg, machine, start, tables, all)
@@ -285,7 +299,11 @@ func benchSize(cfg config, n int, cs []contender, progress io.Writer) ([]Series,
 }
 
 func fmtRun(r Run) string {
-	return fmt.Sprintf("%.2fs (CPU %.2fs, peak RSS %s)", r.Wall.Seconds(), r.CPU.Seconds(), fmtRSS(r.RSS))
+	s := fmt.Sprintf("%.2fs (CPU %.2fs, peak RSS %s", r.Wall.Seconds(), r.CPU.Seconds(), fmtRSS(r.RSS))
+	if r.Traced {
+		s += fmt.Sprintf(", collector %.2fs in %d collections", r.GC.Seconds(), r.GCs)
+	}
+	return s + ")"
 }
 
 // buildOnce runs one build into the fresh folder out and measures it. A
@@ -309,6 +327,9 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 			warm = append(warm, a)
 		}
 	}
+	if c.gcTrace {
+		cmd.Env = traceGC(os.Environ())
+	}
 	dropped := freshCaches(warm...)
 	var output bytes.Buffer
 	cmd.Stdout = &output
@@ -316,10 +337,14 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
+	gc, gcs, rest := collectorCPU(output.String())
 	if err != nil {
-		return Run{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(output.String(), 8000))
+		return Run{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(rest, 8000))
 	}
 	r := Run{Wall: wall, CachesDropped: dropped}
+	if c.gcTrace {
+		r.GC, r.GCs, r.Traced = gc, gcs, true
+	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		r.RSS = int64(ru.Maxrss)
@@ -328,6 +353,72 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 		}
 	}
 	return r, nil
+}
+
+// traceGC returns env with gctrace=1 added to GODEBUG (kept, if set, with
+// its other settings), so that the Go runtime prints a line per collection
+// on standard error.
+func traceGC(env []string) []string {
+	out := make([]string, 0, len(env)+1)
+	debug := "gctrace=1"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok {
+			if v != "" {
+				debug = v + "," + debug
+			}
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "GODEBUG="+debug)
+}
+
+// collectorCPU sums the CPU times of the collections that the gctrace lines
+// in out report, and returns out without those lines. A line reads
+//
+//	gc 7 @0.412s 3%: 0.021+1.5+0.004 ms clock, 0.043+0.31/1.2/0.9+0.008 ms cpu, 4->5->2 MB, …
+//
+// and its "ms cpu" field is the stop-the-world sweep termination, then mark
+// assists / background marking / idle-time marking, then mark termination:
+// all of them are the collector's CPU time (idle-time marking runs on cores
+// the program leaves idle, but is counted in the process's CPU time too).
+func collectorCPU(out string) (total time.Duration, n int, rest string) {
+	var keep strings.Builder
+	for line := range strings.Lines(out) {
+		ms, ok := gcLineCPU(line)
+		if !ok {
+			keep.WriteString(line)
+			continue
+		}
+		total += time.Duration(ms * float64(time.Millisecond))
+		n++
+	}
+	return total, n, keep.String()
+}
+
+// gcLineCPU is the CPU time, in milliseconds, of the collection a gctrace
+// line reports; false for any other line.
+func gcLineCPU(line string) (float64, bool) {
+	if !strings.HasPrefix(line, "gc ") {
+		return 0, false
+	}
+	_, after, ok := strings.Cut(line, " ms clock, ")
+	if !ok {
+		return 0, false
+	}
+	field, _, ok := strings.Cut(after, " ms cpu")
+	if !ok {
+		return 0, false
+	}
+	var sum float64
+	for _, f := range strings.FieldsFunc(field, func(r rune) bool { return r == '+' || r == '/' }) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += v
+	}
+	return sum, true
 }
 
 // freshCaches asks Linux to drop its clean page cache (root only; false
@@ -388,6 +479,10 @@ type Summary struct {
 	Wall, CPU time.Duration
 	RSS       int64 // KiB
 	N         int
+
+	GC     time.Duration // the collector's CPU time, when traced
+	GCs    int           // collections, when traced
+	Traced bool
 }
 
 func summarize(s Series) Summary {
@@ -397,7 +492,16 @@ func summarize(s Series) Summary {
 	for i, r := range s.Runs {
 		walls[i], cpus[i], rss[i] = r.Wall, r.CPU, r.RSS
 	}
-	return Summary{Size: s.Size, Contender: s.Contender, Wall: median(walls), CPU: median(cpus), RSS: median(rss), N: len(s.Runs)}
+	sum := Summary{Size: s.Size, Contender: s.Contender, Wall: median(walls), CPU: median(cpus), RSS: median(rss), N: len(s.Runs)}
+	if len(s.Runs) > 0 && s.Runs[0].Traced {
+		gcs := make([]time.Duration, len(s.Runs))
+		counts := make([]int64, len(s.Runs))
+		for i, r := range s.Runs {
+			gcs[i], counts[i] = r.GC, int64(r.GCs)
+		}
+		sum.GC, sum.GCs, sum.Traced = median(gcs), int(median(counts)), true
+	}
+	return sum
 }
 
 // ratio is a / b formatted as a factor, or "—" without a b.
@@ -481,14 +585,39 @@ func linearity(all []Series) string {
 	return "Casefile wall time per 1,000 incidents (median ÷ size × 1,000): " + strings.Join(parts, " · ") + "\n"
 }
 
+// growthTable shows how Casefile's cost grows with the corpus: per 1,000
+// incidents at each size, its median wall time, CPU time, and the
+// collector's share of that CPU time (medians of the runs; none when the
+// runs were not traced).
+func growthTable(all []Series) string {
+	var b strings.Builder
+	for _, s := range all {
+		m := summarize(s)
+		if s.Contender != nameCasefile || s.Size <= 0 || !m.Traced {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector | without collector | Collections |\n")
+			b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		}
+		per := func(d time.Duration) string { return fmtDur(time.Duration(float64(d) * 1000 / float64(s.Size))) }
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d |\n", thousands(s.Size), per(m.Wall), per(m.CPU), per(m.GC), per(m.CPU-m.GC), m.GCs)
+	}
+	return b.String()
+}
+
 // runsTable lists every timed run.
 func runsTable(all []Series) string {
 	var b strings.Builder
-	b.WriteString("| Incidents | Contender | Run | Wall | CPU user+sys | Peak RSS |\n")
-	b.WriteString("| ---: | --- | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| Incidents | Contender | Run | Wall | CPU user+sys | Peak RSS | Collector CPU |\n")
+	b.WriteString("| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range all {
 		for i, r := range s.Runs {
-			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS))
+			gc := "—"
+			if r.Traced {
+				gc = fmt.Sprintf("%s (%d)", fmtDur(r.GC), r.GCs)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS), gc)
 		}
 	}
 	return b.String()
@@ -589,14 +718,21 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 		"%s"+
 		"Wall time is measured around the process; CPU time is its user+system time and peak RSS its ru_maxrss, both from wait4's rusage. "+
 		"The table gives medians of the %d runs; the ratios divide Casefile's median by the other contender's at the same size "+
-		"(below 1 means Casefile is faster or smaller).",
+		"(below 1 means Casefile is faster or smaller). "+
+		"Casefile runs with GODEBUG=gctrace=1, which has the Go runtime print a line per garbage collection; the growth table sums the CPU times "+
+		"those lines give (stop-the-world phases, mark assists, background and idle-time marking) as the collector's CPU time, "+
+		"so that the cost that grows faster than the corpus can be told apart from the rest.",
 		strings.Join(contenderNames(cfg), ", "), cfg.Runs, cachesNote(all), cfg.Runs)
 	if cfg.Big > 0 {
 		fmt.Fprintf(&b, " The %s-incident corpus is built by Casefile alone.", thousands(cfg.Big))
 	}
 	b.WriteString("\n\nCommands (CORPUS and OUT are absolute paths):\n\n```\n")
 	for _, c := range contenders(cfg, len(cfg.Sizes) > 0) {
-		fmt.Fprintf(&b, "%-13s %s\n", c.name, strings.Join(c.cmd("CORPUS", "OUT").Args, " "))
+		env := ""
+		if c.gcTrace {
+			env = "GODEBUG=gctrace=1 "
+		}
+		fmt.Fprintf(&b, "%-13s %s%s\n", c.name, env, strings.Join(c.cmd("CORPUS", "OUT").Args, " "))
 	}
 	b.WriteString("```\n\n## Results\n\n")
 	b.WriteString(tables)

@@ -130,6 +130,93 @@ func TestResultsTable(t *testing.T) {
 	}
 }
 
+// TestCollectorCPU sums gctrace lines as the Go runtime prints them (taken
+// from a Casefile build), among other output that must be kept.
+func TestCollectorCPU(t *testing.T) {
+	lines := []struct {
+		text string
+		cpu  []float64 // the "ms cpu" field's numbers, for the expected sum
+	}{
+		{"gc 1 @0.044s 1%: 0.053+7.7+0.46 ms clock, 0.10+0.56/0.27/4.4+0.92 ms cpu, 3->3->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n",
+			[]float64{0.10, 0.56, 0.27, 4.4, 0.92}},
+		{"gc 9 @0.151s 5%: 0.54+1.1+0.006 ms clock, 1.0+0/0.53/1.0+0.012 ms cpu, 1281->1281->1 MB, 1281 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n",
+			[]float64{1.0, 0, 0.53, 1.0, 0.012}},
+		{"gc 64 @134.919s 11%: 0.16+1044+0.015 ms clock, 0.32+0.26/527/468+0.030 ms cpu, 918->983->527 MB, 1081 MB goal, 0 MB stacks, 0 MB globals, 2 P\n",
+			[]float64{0.32, 0.26, 527, 468, 0.030}},
+	}
+	other := "content/incidents/x.md:3:1: error: gc is not a keyword\ngc 2 is not a trace line\n"
+	var out strings.Builder
+	var want float64
+	for i, l := range lines {
+		out.WriteString(l.text)
+		if i == 0 {
+			out.WriteString(other)
+		}
+		for _, v := range l.cpu {
+			want += v
+		}
+	}
+	total, n, rest := collectorCPU(out.String())
+	if n != len(lines) {
+		t.Errorf("counted %d collections, want %d", n, len(lines))
+	}
+	if d := total - time.Duration(want*float64(time.Millisecond)); d < -time.Microsecond || d > time.Microsecond {
+		t.Errorf("collector CPU = %v, want %.3f ms", total, want)
+	}
+	if rest != other {
+		t.Errorf("rest = %q, want the other lines %q", rest, other)
+	}
+	if total, n, rest := collectorCPU(other); total != 0 || n != 0 || rest != other {
+		t.Errorf("output without trace lines: %v, %d, %q", total, n, rest)
+	}
+}
+
+func TestTraceGC(t *testing.T) {
+	got := traceGC([]string{"PATH=/bin", "GODEBUG=disablethp=1", "HOME=/root"})
+	if want := []string{"PATH=/bin", "HOME=/root", "GODEBUG=disablethp=1,gctrace=1"}; !slices.Equal(got, want) {
+		t.Errorf("traceGC kept GODEBUG as %q, want %q", got, want)
+	}
+	if got := traceGC([]string{"PATH=/bin"}); !slices.Equal(got, []string{"PATH=/bin", "GODEBUG=gctrace=1"}) {
+		t.Errorf("traceGC without GODEBUG = %q", got)
+	}
+}
+
+// TestGrowthTable checks the per-1,000 figures against medians worked out
+// here; Hugo's runs (not traced) have no row.
+func TestGrowthTable(t *testing.T) {
+	traced := func(size int, wall, cpu, gc []time.Duration, gcs []int) Series {
+		s := Series{Size: size, Contender: nameCasefile}
+		for i := range wall {
+			s.Runs = append(s.Runs, Run{Wall: wall[i], CPU: cpu[i], GC: gc[i], GCs: gcs[i], Traced: true})
+		}
+		return s
+	}
+	small := traced(1000, []time.Duration{ms(1100), ms(1300), ms(1200)}, []time.Duration{ms(2000), ms(2200), ms(2100)},
+		[]time.Duration{ms(40), ms(60), ms(50)}, []int{11, 13, 12})
+	big := traced(100000, []time.Duration{ms(99000), ms(101000), ms(100000)}, []time.Duration{ms(180000), ms(190000), ms(185000)},
+		[]time.Duration{ms(30000), ms(32000), ms(31000)}, []int{64, 60, 62})
+	hugo := Series{Size: 1000, Contender: nameHugo, Runs: []Run{{Wall: ms(5000), CPU: ms(9000)}}}
+	got := growthTable([]Series{small, hugo, big})
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("growth table has %d lines, want a header, a separator and 2 rows:\n%s", len(lines), got)
+	}
+	// 1,000: medians 1.2 s, 2.1 s, 50 ms, 12 collections; per 1,000 the same.
+	if want := fmt.Sprintf("| 1,000 | %s | %s | %s | %s | 12 |", fmtDur(ms(1200)), fmtDur(ms(2100)), fmtDur(ms(50)), fmtDur(ms(2050))); lines[2] != want {
+		t.Errorf("row 1,000:\n got %s\nwant %s", lines[2], want)
+	}
+	// 100,000: medians 100 s, 185 s, 31 s, 62 collections; per 1,000 a hundredth.
+	if want := fmt.Sprintf("| 100,000 | %s | %s | %s | %s | 62 |", fmtDur(ms(1000)), fmtDur(ms(1850)), fmtDur(ms(310)), fmtDur(ms(1540))); lines[3] != want {
+		t.Errorf("row 100,000:\n got %s\nwant %s", lines[3], want)
+	}
+	if got := growthTable([]Series{hugo}); got != "" {
+		t.Errorf("growth table without traced runs = %q, want none", got)
+	}
+	if runs := runsTable([]Series{small}); !strings.Contains(runs, fmt.Sprintf("| %s (11) |", fmtDur(ms(40)))) {
+		t.Errorf("runs table lacks the first run's collector CPU:\n%s", runs)
+	}
+}
+
 func TestParseSizes(t *testing.T) {
 	got, err := parseSizes("1000, 10000,")
 	if err != nil || !slices.Equal(got, []int{1000, 10000}) {
@@ -186,7 +273,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"# Build benchmark", "Command: `" + cfg.Command + "`", "- CPU: ", "- Memory: ", "- Kernel: ", "- Transparent huge pages: ",
-		"- Hugo: `hugo v", "- Commit: ", "## Method", "round-robin", "Casefile wall time per 1,000 incidents", "## Every run"} {
+		"- Hugo: `hugo v", "- Commit: ", "## Method", "round-robin", "Casefile wall time per 1,000 incidents", "## Every run",
+		"GODEBUG=gctrace=1 " + bin, "| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector |", fmt.Sprintf("\n| %d | ", size)} {
 		if !strings.Contains(string(report), s) {
 			t.Errorf("report lacks %q:\n%s", s, report)
 		}
