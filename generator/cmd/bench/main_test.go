@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -274,9 +275,22 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for _, s := range []string{"# Build benchmark", "Command: `" + cfg.Command + "`", "- CPU: ", "- Memory: ", "- Kernel: ", "- Transparent huge pages: ",
 		"- Hugo: `hugo v", "- Commit: ", "## Method", "round-robin", "Casefile wall time per 1,000 incidents", "## Every run",
-		"GODEBUG=gctrace=1 " + bin, "| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector |", fmt.Sprintf("\n| %d | ", size)} {
+		"GODEBUG=gctrace=1 " + bin, "| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector |"} {
 		if !strings.Contains(string(report), s) {
 			t.Errorf("report lacks %q:\n%s", s, report)
+		}
+	}
+	// Casefile's runs were traced (its run and growth rows give the
+	// collector's CPU time and collections: even a 30-incident build
+	// collects at least once), Hugo's not.
+	dur := `[0-9.]+ (ms|s)`
+	for _, re := range []string{
+		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| %s \([1-9][0-9]*\) \|\n`, size, nameCasefile, dur, dur, dur),
+		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| — \|\n`, size, nameHugo, dur, dur),
+		fmt.Sprintf(`\n\| %d \| %s \| %s \| %s \| %s \| [1-9][0-9]* \|\n`, size, dur, dur, dur, dur),
+	} {
+		if !regexp.MustCompile(re).Match(report) {
+			t.Errorf("report has no line matching %s:\n%s", re, report)
 		}
 	}
 	// The corpus is complete: writing it again changes nothing. Outputs are gone.
