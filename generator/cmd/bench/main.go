@@ -576,13 +576,17 @@ func linearity(all []Series) string {
 		if s.Contender != nameCasefile || s.Size <= 0 {
 			continue
 		}
-		per := time.Duration(float64(summarize(s).Wall) * 1000 / float64(s.Size))
-		parts = append(parts, fmt.Sprintf("%s → %s", thousands(s.Size), fmtDur(per)))
+		parts = append(parts, fmt.Sprintf("%s → %s", thousands(s.Size), fmtDur(perThousand(summarize(s).Wall, s.Size))))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return "Casefile wall time per 1,000 incidents (median ÷ size × 1,000): " + strings.Join(parts, " · ") + "\n"
+}
+
+// perThousand is d per 1,000 incidents of a corpus of size n.
+func perThousand(d time.Duration, n int) time.Duration {
+	return time.Duration(float64(d) * 1000 / float64(n))
 }
 
 // growthTable shows how Casefile's cost grows with the corpus: per 1,000
@@ -600,7 +604,7 @@ func growthTable(all []Series) string {
 			b.WriteString("| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector | without collector | Collections |\n")
 			b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		}
-		per := func(d time.Duration) string { return fmtDur(time.Duration(float64(d) * 1000 / float64(s.Size))) }
+		per := func(d time.Duration) string { return fmtDur(perThousand(d, s.Size)) }
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d |\n", thousands(s.Size), per(m.Wall), per(m.CPU), per(m.GC), per(m.CPU-m.GC), m.GCs)
 	}
 	return b.String()
