@@ -36,13 +36,41 @@ var (
 	cveRE       = regexp.MustCompile(`^CVE-\d{4}-\d{4,}$`)
 )
 
-// pos keeps where corpus-level checks point: the value nodes of slug, id,
-// related and aliases entries. Values built outside this package have none.
+// pos keeps where corpus-level checks point: where the values of slug, id,
+// date, updated and each related and aliases entry were written. Values
+// built outside this package have none.
+//
+// It keeps lines and columns, not the front matter's nodes: an incident
+// lives for the whole build, and at 100,000 incidents the nodes it would
+// keep alive (with their text) were some 100,000 objects more for the
+// garbage collector to mark on every cycle.
 type pos struct {
-	slug, id      *meta.Node
-	date, updated *meta.Node
-	related       []*meta.Node
-	aliases       []*meta.Node
+	slug, id      at
+	date, updated at
+	related       []at
+	aliases       []at
+}
+
+// at is where a value was written (1-based line and column); the zero at
+// means it was not.
+type at struct{ line, col int32 }
+
+func atNode(n *meta.Node) at {
+	if n == nil {
+		return at{}
+	}
+	return at{int32(n.Line), int32(n.Col)}
+}
+
+// written reports whether a is a place in the file.
+func (a at) written() bool { return a.line > 0 }
+
+// or returns a, or where when a was not written.
+func (a at) or(where at) at {
+	if a.written() {
+		return a
+	}
+	return where
 }
 
 // decoder decodes the front matter of one file.
@@ -108,9 +136,9 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		case "keywords":
 			keywords, in.Keywords = v, d.keywords(v, k)
 		case "slug":
-			p.slug, in.Slug = v, d.slug(v, k)
+			p.slug, in.Slug = atNode(v), d.slug(v, k)
 		case "id":
-			p.id, in.ID = v, d.Text(v, k)
+			p.id, in.ID = atNode(v), d.Text(v, k)
 		case "updated":
 			updated, in.Updated = v, d.date(v, k, PrecisionDay)
 		case "focus_keyword":
@@ -143,7 +171,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 			in.FAQ = d.faq(v, k)
 		case "related":
 			in.Related = d.TextList(v, k, func(it *meta.Node, _ string) bool {
-				p.related = append(p.related, it)
+				p.related = append(p.related, atNode(it))
 				return true
 			})
 		case "aliases":
@@ -162,7 +190,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 	d.required(date, !in.Date.IsZero(), "date", "2024-03-01")
 	d.required(summary, in.Summary != "", "summary", "one to three plain-text sentences")
 	d.required(keywords, len(in.Keywords) > 0, "keywords", "[first-keyword, second-keyword]")
-	if in.Slug == "" && p.slug == nil {
+	if in.Slug == "" && !p.slug.written() {
 		in.Slug = d.fileSlug(file)
 	}
 	if in.ID == "" {
@@ -177,7 +205,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		d.Errorf(updated, "`updated` is when the incident last changed, so it cannot be earlier than `date`; swap them or fix the typo",
 			"`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
-	p.date, p.updated = date, updated
+	p.date, p.updated = atNode(date), atNode(updated)
 	in.pos = p
 	in.pack()
 	d.Diags.Sort()
@@ -199,7 +227,7 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 		case "title":
 			title, pg.Title = v, d.Text(v, k)
 		case "slug":
-			p.slug, pg.Slug = v, d.slug(v, k)
+			p.slug, pg.Slug = atNode(v), d.slug(v, k)
 		case "summary", "description":
 			if summary != nil {
 				d.Errorf(kv.Key, "keep one of them", "`summary` and `description` are the same field and both are given")
@@ -220,13 +248,13 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 		}
 	}
 	d.required(title, pg.Title != "", "title", "About this site")
-	if pg.Slug == "" && p.slug == nil {
+	if pg.Slug == "" && !p.slug.written() {
 		pg.Slug = d.fileSlug(file)
 	}
 	if !pg.Updated.IsZero() && !pg.Date.IsZero() && pg.Updated.Before(pg.Date.Time) {
 		d.Errorf(updated, "`updated` cannot be earlier than `date`", "`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
-	p.date, p.updated = date, updated
+	p.date, p.updated = atNode(date), atNode(updated)
 	pg.pos = p
 	d.Diags.Sort()
 	return pg, d.Diags
@@ -334,14 +362,14 @@ func (d *decoder) pattern(re *regexp.Regexp, what, example string) func(*meta.No
 	}
 }
 
-func (d *decoder) aliases(v *meta.Node, key string) ([]string, []*meta.Node) {
-	var nodes []*meta.Node
+func (d *decoder) aliases(v *meta.Node, key string) ([]string, []at) {
+	var nodes []at
 	list := d.TextList(v, key, func(it *meta.Node, s string) bool {
 		if why := checkAlias(s); why != "" {
 			d.Errorf(it, "write the old URL path from the site root, e.g. /2021/old-name/", "alias `%s` %s", meta.Shorten(s, 60), why)
 			return false
 		}
-		nodes = append(nodes, it)
+		nodes = append(nodes, atNode(it))
 		return true
 	})
 	return list, nodes

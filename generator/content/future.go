@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"casefile/generator/diag"
-	"casefile/generator/internal/meta"
 )
 
 // Future warns about every date after now: an incident's `date` and
@@ -14,13 +13,13 @@ import (
 // 2031-05-01), so only a whole period after now is warned about.
 func Future(c *Corpus, now time.Time) diag.List {
 	var diags diag.List
-	warn := func(file string, n *meta.Node, line int, what string, d Date) {
+	warn := func(file string, a at, line int, what string, d Date) {
 		if d.IsZero() || !d.After(now) {
 			return
 		}
 		col := 0
-		if n != nil {
-			line, col = n.Line, n.Col
+		if a.written() {
+			line, col = int(a.line), int(a.col)
 		}
 		diags.Warnf(file, line, col, "check the year; an event that has not happened yet does not belong in the knowledge base",
 			"%s %s is in the future", what, d.Format(layoutOf(d.Precision)))
@@ -33,10 +32,10 @@ func Future(c *Corpus, now time.Time) diag.List {
 		warn(in.Source, p.date, 1, "`date`", in.Date)
 		warn(in.Source, p.updated, 1, "`updated`", in.Updated)
 		for _, e := range in.Timeline {
-			warn(in.Source, nil, e.Line, "timeline date", e.Date)
+			warn(in.Source, at{}, e.Line, "timeline date", e.Date)
 		}
 		for _, s := range in.Sources {
-			warn(in.Source, nil, s.Line, "source date", s.Date)
+			warn(in.Source, at{}, s.Line, "source date", s.Date)
 		}
 	}
 	for _, pg := range c.Pages {

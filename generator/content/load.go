@@ -336,11 +336,9 @@ func skipName(name string) bool {
 // reported on the later file (in Source order) and names the earlier one.
 func Check(c *Corpus) diag.List {
 	var diags diag.List
-	errAt := func(file string, n *meta.Node, hint, format string, args ...any) {
-		if n == nil {
-			n = &meta.Node{Line: 1, Col: 1}
-		}
-		diags.Errorf(file, n.Line, n.Col, hint, format, args...)
+	errAt := func(file string, a at, hint, format string, args ...any) {
+		a = a.or(at{1, 1})
+		diags.Errorf(file, int(a.line), int(a.col), hint, format, args...)
 	}
 	urls := map[string]string{} // lower-cased URL path → what owns it
 	slugs := map[string]string{}
@@ -361,11 +359,7 @@ func Check(c *Corpus) diag.List {
 		}
 		if in.ID != "" {
 			if first, ok := ids[in.ID]; ok {
-				n := p.id
-				if n == nil {
-					n = p.slug
-				}
-				errAt(in.Source, n, "give one of them a different `id:`", "incident id `%s` is already used by %s", in.ID, first.Source)
+				errAt(in.Source, p.id.or(p.slug), "give one of them a different `id:`", "incident id `%s` is already used by %s", in.ID, first.Source)
 			} else {
 				ids[in.ID] = in
 			}
@@ -397,17 +391,14 @@ func Check(c *Corpus) diag.List {
 	hints := map[string]string{} // unknown related id → hint
 	for _, in := range c.Incidents {
 		for i, r := range in.Related {
-			var n *meta.Node
+			var n at
 			if in.pos != nil && i < len(in.pos.related) {
 				n = in.pos.related[i]
 			}
 			switch _, ok := ids[r]; {
 			case r == in.ID:
-				line, col := 1, 1
-				if n != nil {
-					line, col = n.Line, n.Col
-				}
-				diags.Warnf(in.Source, line, col, "remove it", "`related` lists the incident itself")
+				n = n.or(at{1, 1})
+				diags.Warnf(in.Source, int(n.line), int(n.col), "remove it", "`related` lists the incident itself")
 			case !ok:
 				if idList == nil {
 					idList = make([]string, 0, len(ids))
@@ -437,7 +428,7 @@ func Check(c *Corpus) diag.List {
 	}
 	checkAliases := func(file string, list []string, p *pos) {
 		for i, a := range list {
-			var n *meta.Node
+			var n at
 			if p != nil && i < len(p.aliases) {
 				n = p.aliases[i]
 			}
