@@ -43,7 +43,8 @@ var (
 // It keeps lines and columns, not the front matter's nodes: an incident
 // lives for the whole build, and at 100,000 incidents the nodes it would
 // keep alive (with their text) were some 100,000 objects more for the
-// garbage collector to mark on every cycle.
+// garbage collector to mark on every cycle; and it is a field of the
+// incident, not an object of its own, for the same reason.
 type pos struct {
 	slug, id      at
 	date, updated at
@@ -119,7 +120,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 		return nil, d.Diags
 	}
 	in := &Incident{Source: file, Format: fm.Format, Body: body, BodyLine: bodyLine, Visibility: "public"}
-	p := &pos{}
+	p := &in.pos
 	var title, date, summary, keywords, updated, focus *meta.Node
 	for _, kv := range root.Pairs {
 		k, v := kv.Key.Value, kv.Value
@@ -206,7 +207,6 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 			"`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
 	p.date, p.updated = atNode(date), atNode(updated)
-	in.pos = p
 	in.pack()
 	d.Diags.Sort()
 	return in, d.Diags
@@ -219,7 +219,7 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 		return nil, d.Diags
 	}
 	pg := &Page{Source: file, Format: fm.Format, Body: body, BodyLine: bodyLine}
-	p := &pos{}
+	p := &pg.pos
 	var title, date, updated, summary *meta.Node
 	for _, kv := range root.Pairs {
 		k, v := kv.Key.Value, kv.Value
@@ -255,7 +255,6 @@ func DecodePage(file string, src []byte, loc *time.Location) (*Page, diag.List) 
 		d.Errorf(updated, "`updated` cannot be earlier than `date`", "`updated` (%s) is before `date` (%s)", updated.Value, date.Value)
 	}
 	p.date, p.updated = atNode(date), atNode(updated)
-	pg.pos = p
 	d.Diags.Sort()
 	return pg, d.Diags
 }

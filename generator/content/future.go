@@ -25,10 +25,7 @@ func Future(c *Corpus, now time.Time) diag.List {
 			"%s %s is in the future", what, d.Format(layoutOf(d.Precision)))
 	}
 	for _, in := range c.Incidents {
-		var p pos
-		if in.pos != nil {
-			p = *in.pos
-		}
+		p := in.pos
 		warn(in.Source, p.date, 1, "`date`", in.Date)
 		warn(in.Source, p.updated, 1, "`updated`", in.Updated)
 		for _, e := range in.Timeline {
@@ -39,10 +36,7 @@ func Future(c *Corpus, now time.Time) diag.List {
 		}
 	}
 	for _, pg := range c.Pages {
-		var p pos
-		if pg.pos != nil {
-			p = *pg.pos
-		}
+		p := pg.pos
 		warn(pg.Source, p.date, 1, "`date`", pg.Date)
 		warn(pg.Source, p.updated, 1, "`updated`", pg.Updated)
 	}

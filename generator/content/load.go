@@ -344,10 +344,7 @@ func Check(c *Corpus) diag.List {
 	slugs := map[string]string{}
 	ids := make(map[string]*Incident, len(c.Incidents))
 	for _, in := range c.Incidents {
-		p := in.pos
-		if p == nil {
-			p = &pos{}
-		}
+		p := &in.pos
 		if in.Slug != "" {
 			k := strings.ToLower(in.Slug)
 			if first, ok := slugs[k]; ok {
@@ -367,10 +364,7 @@ func Check(c *Corpus) diag.List {
 	}
 	clear(slugs)
 	for _, pg := range c.Pages {
-		p := pg.pos
-		if p == nil {
-			p = &pos{}
-		}
+		p := &pg.pos
 		if pg.Slug == "" {
 			continue
 		}
@@ -392,7 +386,7 @@ func Check(c *Corpus) diag.List {
 	for _, in := range c.Incidents {
 		for i, r := range in.Related {
 			var n at
-			if in.pos != nil && i < len(in.pos.related) {
+			if i < len(in.pos.related) {
 				n = in.pos.related[i]
 			}
 			switch _, ok := ids[r]; {
@@ -429,7 +423,7 @@ func Check(c *Corpus) diag.List {
 	checkAliases := func(file string, list []string, p *pos) {
 		for i, a := range list {
 			var n at
-			if p != nil && i < len(p.aliases) {
+			if i < len(p.aliases) {
 				n = p.aliases[i]
 			}
 			k := strings.ToLower(strings.TrimSuffix(a, "/")) + "/"
@@ -445,10 +439,10 @@ func Check(c *Corpus) diag.List {
 		}
 	}
 	for _, in := range c.Incidents {
-		checkAliases(in.Source, in.Aliases, in.pos)
+		checkAliases(in.Source, in.Aliases, &in.pos)
 	}
 	for _, pg := range c.Pages {
-		checkAliases(pg.Source, pg.Aliases, pg.pos)
+		checkAliases(pg.Source, pg.Aliases, &pg.pos)
 	}
 	return diags
 }

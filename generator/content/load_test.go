@@ -127,7 +127,7 @@ func TestDecodeFullIncident(t *testing.T) {
 		Related: []string{"INC-42"}, Aliases: []string{"/2024/db-full/"},
 		Image: "/img/disk.png", Draft: true, InternalNotes: "Ask Jane.", NotesLine: 40,
 	}
-	in.pos = nil
+	in.pos = pos{}
 	if !reflect.DeepEqual(in, want) {
 		t.Errorf("got\n%#v\nwant\n%#v", in, want)
 	}
@@ -431,7 +431,7 @@ Body text.
 	}
 	// Positions differ between the two files; everything else must not.
 	for _, in := range []*Incident{y, tm} {
-		in.Format, in.BodyLine, in.pos = "", 0, nil
+		in.Format, in.BodyLine, in.pos = "", 0, pos{}
 		for i := range in.Timeline {
 			in.Timeline[i].Line = 0
 		}

@@ -98,7 +98,7 @@ type Incident struct {
 	InternalNotes string // markdown, internal profile only
 	NotesLine     int    // line of internal_notes' value in Source
 
-	pos *pos // where slug, id, related and aliases were written; nil when not decoded here
+	pos pos // where slug, id, date, related and aliases were written; zero when not decoded here
 }
 
 // Modified returns Updated when given, else Date.
@@ -125,7 +125,7 @@ type Page struct {
 	Draft   bool
 	Weight  int // menu order; pages with weight > 0 appear in the main menu
 
-	pos *pos // where slug and aliases were written; nil when not decoded here
+	pos pos // where slug, dates and aliases were written; zero when not decoded here
 }
 
 // Corpus is everything Load found.
