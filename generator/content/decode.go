@@ -74,6 +74,13 @@ func (a at) or(where at) at {
 	return where
 }
 
+// place is the line and column a message about the value points to: the
+// top of the file when it was not written.
+func (a at) place() (line, col int) {
+	a = a.or(at{1, 1})
+	return int(a.line), int(a.col)
+}
+
 // decoder decodes the front matter of one file.
 type decoder struct {
 	meta.Decoder

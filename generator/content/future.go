@@ -25,9 +25,8 @@ func Future(c *Corpus, now time.Time) diag.List {
 			"%s %s is in the future", what, d.Format(layoutOf(d.Precision)))
 	}
 	for _, in := range c.Incidents {
-		p := in.pos
-		warn(in.Source, p.date, 1, "`date`", in.Date)
-		warn(in.Source, p.updated, 1, "`updated`", in.Updated)
+		warn(in.Source, in.pos.date, 1, "`date`", in.Date)
+		warn(in.Source, in.pos.updated, 1, "`updated`", in.Updated)
 		for _, e := range in.Timeline {
 			warn(in.Source, at{}, e.Line, "timeline date", e.Date)
 		}
@@ -36,9 +35,8 @@ func Future(c *Corpus, now time.Time) diag.List {
 		}
 	}
 	for _, pg := range c.Pages {
-		p := pg.pos
-		warn(pg.Source, p.date, 1, "`date`", pg.Date)
-		warn(pg.Source, p.updated, 1, "`updated`", pg.Updated)
+		warn(pg.Source, pg.pos.date, 1, "`date`", pg.Date)
+		warn(pg.Source, pg.pos.updated, 1, "`updated`", pg.Updated)
 	}
 	return diags
 }

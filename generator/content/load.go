@@ -337,8 +337,8 @@ func skipName(name string) bool {
 func Check(c *Corpus) diag.List {
 	var diags diag.List
 	errAt := func(file string, a at, hint, format string, args ...any) {
-		a = a.or(at{1, 1})
-		diags.Errorf(file, int(a.line), int(a.col), hint, format, args...)
+		line, col := a.place()
+		diags.Errorf(file, line, col, hint, format, args...)
 	}
 	urls := map[string]string{} // lower-cased URL path → what owns it
 	slugs := map[string]string{}
@@ -391,8 +391,8 @@ func Check(c *Corpus) diag.List {
 			}
 			switch _, ok := ids[r]; {
 			case r == in.ID:
-				n = n.or(at{1, 1})
-				diags.Warnf(in.Source, int(n.line), int(n.col), "remove it", "`related` lists the incident itself")
+				line, col := n.place()
+				diags.Warnf(in.Source, line, col, "remove it", "`related` lists the incident itself")
 			case !ok:
 				if idList == nil {
 					idList = make([]string, 0, len(ids))
