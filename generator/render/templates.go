@@ -144,7 +144,7 @@ func (t *Templates) card(p *Page, c *Card) (template.HTML, error) {
 	if err := t.partials.ExecuteTemplate(&b, "partials/card.html", map[string]any{"Page": &Page{Site: p.Site, Root: p.Root}, "Card": c}); err != nil {
 		return "", err
 	}
-	h := template.HTML(b.String())
+	h := template.HTML(c.Strings.Bytes(b.Bytes()))
 	c.rendered = append(c.rendered, renderedCard{t, p.Site, p.Root, h})
 	return h, nil
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"casefile/generator/internal/strarena"
 	"html/template"
 	"strings"
 	"sync"
@@ -197,6 +198,10 @@ type Card struct {
 	Severity, Status    string
 	Date                Date
 	Keywords            []Keyword
+
+	// Strings holds the card's HTML once rendered; nil allocates it on its
+	// own. A build whose cards all live until it ends packs them there.
+	Strings *strarena.Arena
 
 	// HTML of partials/card.html for this card, per template set and link
 	// root (Templates.card). A card is made once per build and shown on

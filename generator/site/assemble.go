@@ -1,6 +1,7 @@
 package site
 
 import (
+	"casefile/generator/internal/strarena"
 	"context"
 	"fmt"
 	"slices"
@@ -155,8 +156,9 @@ func (b *builder) card(it *incident) *render.Card {
 		URL:      it.url,
 		Severity: in.Severity,
 		Status:   in.Status,
-		Date:     showDate(in.Date),
+		Date:     showDateIn(in.Date, b.strs),
 		Keywords: b.keywords(in),
+		Strings:  b.strs,
 	}
 }
 
@@ -189,27 +191,32 @@ func (b *builder) keywords(in *content.Incident) []render.Keyword {
 
 // showDate formats a date for people and machines, at the precision the
 // author wrote.
-func showDate(d content.Date) render.Date {
+func showDate(d content.Date) render.Date { return showDateIn(d, nil) }
+
+// showDateIn is showDate with the text from arena a: for dates that live
+// as long as the build, such as a card's.
+func showDateIn(d content.Date, a *strarena.Arena) render.Date {
 	switch d.Precision {
 	case content.PrecisionNone:
 		return render.Date{}
 	case content.PrecisionYear:
-		return packDate(d, "2006", "2006")
+		return packDate(d, "2006", "2006", a)
 	case content.PrecisionMonth:
-		return packDate(d, "January 2006", "2006-01")
+		return packDate(d, "January 2006", "2006-01", a)
 	case content.PrecisionDay:
-		return packDate(d, "2 January 2006", "2006-01-02")
+		return packDate(d, "2 January 2006", "2006-01-02", a)
 	}
-	return packDate(d, "2 January 2006, 15:04 MST", "2006-01-02T15:04:05Z07:00")
+	return packDate(d, "2 January 2006, 15:04 MST", "2006-01-02T15:04:05Z07:00", a)
 }
 
-// packDate formats d both ways into one string: every card holds a date
-// for the whole build, and one object is half the collector's work of two.
-func packDate(d content.Date, display, iso string) render.Date {
+// packDate formats d both ways into one string, from arena a: every card
+// holds a date for the whole build, and one object is half the collector's
+// work of two (none, in an arena).
+func packDate(d content.Date, display, iso string, a *strarena.Arena) render.Date {
 	var buf [64]byte
 	b := d.AppendFormat(buf[:0], display)
 	n := len(b)
-	s := string(d.AppendFormat(b, iso))
+	s := a.Bytes(d.AppendFormat(b, iso))
 	return render.Date{Display: s[:n], ISO: s[n:]}
 }
 

@@ -294,7 +294,7 @@ func (b *builder) startExport() (*exportStream, error) {
 	}
 	e := &exportStream{b: b, n: len(b.incidents), pending: map[int][]byte{}, done: make(chan error, 1),
 		head: fmt.Sprintf(`{"schema":%q,"version":%d,"site":%s`, exportSchema, ExportVersion, site)}
-	if err := b.claim(exportWhole, "JSON export"); err != nil {
+	if _, err := b.claim(exportWhole, "JSON export"); err != nil {
 		return nil, err
 	}
 	if err := b.guard.check(exportWhole, []byte(e.head)); err != nil {

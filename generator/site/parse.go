@@ -71,7 +71,7 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	diags := make([]diag.List, len(ins))
 	b.forEach(ctx, len(ins), func(i int) {
 		if b.lean && !parseEarly(ins[i]) { // a dropped body never needs parsing early
-			b.incidents[i] = &incident{src: ins[i], url: "incidents/" + ins[i].Slug + "/", lazy: true}
+			b.incidents[i] = &incident{src: ins[i], url: b.strs.Concat("incidents/", ins[i].Slug, "/"), lazy: true}
 			return
 		}
 		b.incidents[i], diags[i] = b.sess.parsedIncident(ins[i], b.parseIncident)
@@ -137,7 +137,7 @@ func faqAsHTML(res markdown.Result) string {
 
 func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	var d diag.List
-	it := &incident{src: in, url: "incidents/" + in.Slug + "/"}
+	it := &incident{src: in, url: b.strs.Concat("incidents/", in.Slug, "/")}
 	body, err := b.bodyOf(in)
 	if err != nil {
 		d.Errorf(in.Source, 0, 0, "check that the file is readable", "cannot read the file again: %v", err)

@@ -4,6 +4,7 @@ package site
 
 import (
 	"bytes"
+	"casefile/generator/internal/strarena"
 	"context"
 	"errors"
 	"fmt"
@@ -101,6 +102,9 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	if b.opts.Profile == "" {
 		b.opts.Profile = ProfilePublic
 	}
+	if b.lean {
+		b.strs = &strarena.Arena{}
+	}
 	if o, ok := b.opts.Out.(output.Owner); ok && b.lean {
 		b.owner, b.bufs = o, &sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	}
@@ -171,6 +175,7 @@ type builder struct {
 	// index is written after every incident page. A build of 100,000
 	// incidents so never holds every body or page at once.
 	lean  bool
+	strs  *strarena.Arena // lean builds: strings that live until the build ends (output paths, folder URLs, cards); nil otherwise
 	index *search.Indexer // lean builds: fed as incident pages render
 	built *builtIndex     // lean builds: the index, built once the last incident page is indexed
 
@@ -448,21 +453,24 @@ func (b *builder) forEach(ctx context.Context, n int, fn func(i int)) {
 }
 
 // claim records that path is produced by what; two producers of one path
-// are an error naming both.
-func (b *builder) claim(p, what string) error {
+// are an error naming both. It returns the path as recorded: in a lean
+// build a copy from the build's arena, for whatever else keeps it.
+func (b *builder) claim(p, what string) (string, error) {
 	c := b.claims
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if prev, ok := c.written[p]; ok {
-		return fmt.Errorf("%s and %s both produce %s; rename one (slug, alias or static file)", prev, what, p)
+		return p, fmt.Errorf("%s and %s both produce %s; rename one (slug, alias or static file)", prev, what, p)
 	}
-	c.written[p] = what
-	return nil
+	p = b.strs.String(p)
+	c.written[p] = b.strs.String(what)
+	return p, nil
 }
 
 // write claims the path and writes the file.
 func (b *builder) write(p, what string, data []byte) error {
-	if err := b.admit(p, what, data); err != nil {
+	p, err := b.admit(p, what, data)
+	if err != nil {
 		return err
 	}
 	return b.opts.Out.WriteFile(p, data)
@@ -471,19 +479,22 @@ func (b *builder) write(p, what string, data []byte) error {
 // writeOwned is write for data in a buffer of the build's pool: done is
 // called once the output no longer reads it, whatever happens.
 func (b *builder) writeOwned(p, what string, data []byte, done func()) error {
-	if err := b.admit(p, what, data); err != nil {
+	p, err := b.admit(p, what, data)
+	if err != nil {
 		done()
 		return err
 	}
 	return b.owner.WriteOwned(p, data, done)
 }
 
-// admit claims the path for what and checks data for internal text.
-func (b *builder) admit(p, what string, data []byte) error {
-	if err := b.claim(p, what); err != nil {
-		return err
+// admit claims the path for what and checks data for internal text. It
+// returns the path as claimed.
+func (b *builder) admit(p, what string, data []byte) (string, error) {
+	p, err := b.claim(p, what)
+	if err != nil {
+		return p, err
 	}
-	return b.guard.check(p, data)
+	return p, b.guard.check(p, data)
 }
 
 // sortedKeys returns the keys of m in order.
