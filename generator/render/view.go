@@ -1,10 +1,11 @@
 package render
 
 import (
-	"casefile/generator/internal/strarena"
 	"html/template"
 	"strings"
 	"sync"
+
+	"casefile/generator/internal/strarena"
 )
 
 // Site is what every page knows of the site.

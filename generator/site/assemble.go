@@ -1,7 +1,6 @@
 package site
 
 import (
-	"casefile/generator/internal/strarena"
 	"context"
 	"fmt"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"sync"
 
 	"casefile/generator/content"
+	"casefile/generator/internal/strarena"
 	"casefile/generator/related"
 	"casefile/generator/render"
 )

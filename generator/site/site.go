@@ -4,7 +4,6 @@ package site
 
 import (
 	"bytes"
-	"casefile/generator/internal/strarena"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"casefile/generator/config"
 	"casefile/generator/content"
 	"casefile/generator/diag"
+	"casefile/generator/internal/strarena"
 	"casefile/generator/markdown"
 	"casefile/generator/output"
 	"casefile/generator/render"
