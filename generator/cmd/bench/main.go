@@ -15,6 +15,9 @@
 // alone. The Hugo site is bench/hugo (related.yaml adds related incidents).
 // Casefile runs with GODEBUG=gctrace=1, so that the report can also give,
 // per 1,000 incidents, how much of its CPU time the garbage collector took.
+// Around every run the harness times a fixed piece of work of its own (the
+// speed probe, probe.go), so that the report shows how fast the machine was
+// at each run.
 package main
 
 import (
@@ -128,6 +131,10 @@ type Run struct {
 
 	// CachesDropped: the page cache was emptied before the run (freshCaches).
 	CachesDropped bool
+
+	// Probe is the speed probe's time (speedProbe), the mean of one right
+	// before the run and one right after: how fast the machine was then.
+	Probe time.Duration
 }
 
 // Series is every timed run of one contender at one size.
@@ -303,7 +310,7 @@ func fmtRun(r Run) string {
 	if r.Traced {
 		s += fmt.Sprintf(", collector %.2fs in %d collections", r.GC.Seconds(), r.GCs)
 	}
-	return s + ")"
+	return s + fmt.Sprintf("; speed probe %s)", fmtDur(r.Probe))
 }
 
 // buildOnce runs one build into the fresh folder out and measures it. A
@@ -331,17 +338,25 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 		cmd.Env = traceGC(os.Environ())
 	}
 	dropped := freshCaches(warm...)
+	before, err := speedProbe()
+	if err != nil {
+		return Run{}, fmt.Errorf("speed probe: %w", err)
+	}
 	var output bytes.Buffer
 	cmd.Stdout = &output
 	cmd.Stderr = &output
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	gc, gcs, rest := collectorCPU(output.String())
 	if err != nil {
 		return Run{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(rest, 8000))
 	}
-	r := Run{Wall: wall, CachesDropped: dropped}
+	after, perr := speedProbe()
+	if perr != nil {
+		return Run{}, fmt.Errorf("speed probe: %w", perr)
+	}
+	r := Run{Wall: wall, CachesDropped: dropped, Probe: (before + after) / 2}
 	if c.gcTrace {
 		r.GC, r.GCs, r.Traced = gc, gcs, true
 	}
@@ -483,16 +498,19 @@ type Summary struct {
 	GC     time.Duration // the collector's CPU time, when traced
 	GCs    int           // collections, when traced
 	Traced bool
+
+	Probe time.Duration // the speed probe
 }
 
 func summarize(s Series) Summary {
 	walls := make([]time.Duration, len(s.Runs))
 	cpus := make([]time.Duration, len(s.Runs))
 	rss := make([]int64, len(s.Runs))
+	probes := make([]time.Duration, len(s.Runs))
 	for i, r := range s.Runs {
-		walls[i], cpus[i], rss[i] = r.Wall, r.CPU, r.RSS
+		walls[i], cpus[i], rss[i], probes[i] = r.Wall, r.CPU, r.RSS, r.Probe
 	}
-	sum := Summary{Size: s.Size, Contender: s.Contender, Wall: median(walls), CPU: median(cpus), RSS: median(rss), N: len(s.Runs)}
+	sum := Summary{Size: s.Size, Contender: s.Contender, Wall: median(walls), CPU: median(cpus), RSS: median(rss), N: len(s.Runs), Probe: median(probes)}
 	if len(s.Runs) > 0 && s.Runs[0].Traced {
 		gcs := make([]time.Duration, len(s.Runs))
 		counts := make([]int64, len(s.Runs))
@@ -601,11 +619,11 @@ func growthTable(all []Series) string {
 			continue
 		}
 		if b.Len() == 0 {
-			b.WriteString("| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector | without collector | Collections |\n")
-			b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
+			b.WriteString("| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector | without collector | Collections | Speed probe |\n")
+			b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		}
 		per := func(d time.Duration) string { return fmtDur(perThousand(d, s.Size)) }
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d |\n", thousands(s.Size), per(m.Wall), per(m.CPU), per(m.GC), per(m.CPU-m.GC), m.GCs)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s |\n", thousands(s.Size), per(m.Wall), per(m.CPU), per(m.GC), per(m.CPU-m.GC), m.GCs, fmtDur(m.Probe))
 	}
 	return b.String()
 }
@@ -613,15 +631,15 @@ func growthTable(all []Series) string {
 // runsTable lists every timed run.
 func runsTable(all []Series) string {
 	var b strings.Builder
-	b.WriteString("| Incidents | Contender | Run | Wall | CPU user+sys | Peak RSS | Collector CPU |\n")
-	b.WriteString("| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| Incidents | Contender | Run | Wall | CPU user+sys | Peak RSS | Collector CPU | Speed probe |\n")
+	b.WriteString("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range all {
 		for i, r := range s.Runs {
 			gc := "—"
 			if r.Traced {
 				gc = fmt.Sprintf("%s (%d)", fmtDur(r.GC), r.GCs)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS), gc)
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS), gc, fmtDur(r.Probe))
 		}
 	}
 	return b.String()
@@ -725,8 +743,11 @@ func renderReport(cfg config, m machine, start time.Time, tables string, all []S
 		"(below 1 means Casefile is faster or smaller). "+
 		"Casefile runs with GODEBUG=gctrace=1, which has the Go runtime print a line per garbage collection; the growth table sums the CPU times "+
 		"those lines give (stop-the-world phases, mark assists, background and idle-time marking) as the collector's CPU time, "+
-		"so that the cost that grows faster than the corpus can be told apart from the rest.",
-		strings.Join(contenderNames(cfg), ", "), cfg.Runs, cachesNote(all), cfg.Runs)
+		"so that the cost that grows faster than the corpus can be told apart from the rest. "+
+		"The machine's speed is measured next to every run: the speed probe is the harness itself rendering the bodies of %d corpus incidents %d times "+
+		"with goldmark (GFM) on one goroutine, once right before the run and once right after; each run gives the mean of the two, "+
+		"the growth table the median over a size's runs. The same work taking longer means a slower machine, whatever the build did.",
+		strings.Join(contenderNames(cfg), ", "), cfg.Runs, cachesNote(all), cfg.Runs, probeDocs, probePasses)
 	if cfg.Big > 0 {
 		fmt.Fprintf(&b, " The %s-incident corpus is built by Casefile alone.", thousands(cfg.Big))
 	}

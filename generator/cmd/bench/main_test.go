@@ -185,36 +185,37 @@ func TestTraceGC(t *testing.T) {
 // TestGrowthTable checks the per-1,000 figures against medians worked out
 // here; Hugo's runs (not traced) have no row.
 func TestGrowthTable(t *testing.T) {
-	traced := func(size int, wall, cpu, gc []time.Duration, gcs []int) Series {
+	traced := func(size int, wall, cpu, gc []time.Duration, gcs []int, probe []time.Duration) Series {
 		s := Series{Size: size, Contender: nameCasefile}
 		for i := range wall {
-			s.Runs = append(s.Runs, Run{Wall: wall[i], CPU: cpu[i], GC: gc[i], GCs: gcs[i], Traced: true})
+			s.Runs = append(s.Runs, Run{Wall: wall[i], CPU: cpu[i], GC: gc[i], GCs: gcs[i], Traced: true, Probe: probe[i]})
 		}
 		return s
 	}
 	small := traced(1000, []time.Duration{ms(1100), ms(1300), ms(1200)}, []time.Duration{ms(2000), ms(2200), ms(2100)},
-		[]time.Duration{ms(40), ms(60), ms(50)}, []int{11, 13, 12})
+		[]time.Duration{ms(40), ms(60), ms(50)}, []int{11, 13, 12}, []time.Duration{ms(250), ms(230), ms(270)})
 	big := traced(100000, []time.Duration{ms(99000), ms(101000), ms(100000)}, []time.Duration{ms(180000), ms(190000), ms(185000)},
-		[]time.Duration{ms(30000), ms(32000), ms(31000)}, []int{64, 60, 62})
+		[]time.Duration{ms(30000), ms(32000), ms(31000)}, []int{64, 60, 62}, []time.Duration{ms(380), ms(300), ms(310)})
 	hugo := Series{Size: 1000, Contender: nameHugo, Runs: []Run{{Wall: ms(5000), CPU: ms(9000)}}}
 	got := growthTable([]Series{small, hugo, big})
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 	if len(lines) != 4 {
 		t.Fatalf("growth table has %d lines, want a header, a separator and 2 rows:\n%s", len(lines), got)
 	}
-	// 1,000: medians 1.2 s, 2.1 s, 50 ms, 12 collections; per 1,000 the same.
-	if want := fmt.Sprintf("| 1,000 | %s | %s | %s | %s | 12 |", fmtDur(ms(1200)), fmtDur(ms(2100)), fmtDur(ms(50)), fmtDur(ms(2050))); lines[2] != want {
+	// 1,000: medians 1.2 s, 2.1 s, 50 ms, 12 collections; per 1,000 the
+	// same. The speed probe's median is not per 1,000.
+	if want := fmt.Sprintf("| 1,000 | %s | %s | %s | %s | 12 | %s |", fmtDur(ms(1200)), fmtDur(ms(2100)), fmtDur(ms(50)), fmtDur(ms(2050)), fmtDur(ms(250))); lines[2] != want {
 		t.Errorf("row 1,000:\n got %s\nwant %s", lines[2], want)
 	}
 	// 100,000: medians 100 s, 185 s, 31 s, 62 collections; per 1,000 a hundredth.
-	if want := fmt.Sprintf("| 100,000 | %s | %s | %s | %s | 62 |", fmtDur(ms(1000)), fmtDur(ms(1850)), fmtDur(ms(310)), fmtDur(ms(1540))); lines[3] != want {
+	if want := fmt.Sprintf("| 100,000 | %s | %s | %s | %s | 62 | %s |", fmtDur(ms(1000)), fmtDur(ms(1850)), fmtDur(ms(310)), fmtDur(ms(1540)), fmtDur(ms(310))); lines[3] != want {
 		t.Errorf("row 100,000:\n got %s\nwant %s", lines[3], want)
 	}
 	if got := growthTable([]Series{hugo}); got != "" {
 		t.Errorf("growth table without traced runs = %q, want none", got)
 	}
-	if runs := runsTable([]Series{small}); !strings.Contains(runs, fmt.Sprintf("| %s (11) |", fmtDur(ms(40)))) {
-		t.Errorf("runs table lacks the first run's collector CPU:\n%s", runs)
+	if runs := runsTable([]Series{small}); !strings.Contains(runs, fmt.Sprintf("| %s (11) | %s |", fmtDur(ms(40)), fmtDur(ms(250)))) {
+		t.Errorf("runs table lacks the first run's collector CPU and speed probe:\n%s", runs)
 	}
 }
 
@@ -275,7 +276,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for _, s := range []string{"# Build benchmark", "Command: `" + cfg.Command + "`", "- CPU: ", "- Memory: ", "- Kernel: ", "- Transparent huge pages: ",
 		"- Hugo: `hugo v", "- Commit: ", "## Method", "round-robin", "Casefile wall time per 1,000 incidents", "## Every run",
-		"GODEBUG=gctrace=1 " + bin, "| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector |"} {
+		"GODEBUG=gctrace=1 " + bin, "| Incidents | Casefile wall per 1,000 | CPU per 1,000 | of which collector |", "speed probe"} {
 		if !strings.Contains(string(report), s) {
 			t.Errorf("report lacks %q:\n%s", s, report)
 		}
@@ -284,10 +285,11 @@ func TestEndToEnd(t *testing.T) {
 	// collector's CPU time and collections: even a 30-incident build
 	// collects at least once), Hugo's not.
 	dur := `[0-9.]+ (ms|s)`
+	probe := `([1-9][0-9]*(\.[0-9]+)? (ms|s))` // the speed probe took time: not 0 ms
 	for _, re := range []string{
-		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| %s \([1-9][0-9]*\) \|\n`, size, nameCasefile, dur, dur, dur),
-		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| — \|\n`, size, nameHugo, dur, dur),
-		fmt.Sprintf(`\n\| %d \| %s \| %s \| %s \| %s \| [1-9][0-9]* \|\n`, size, dur, dur, dur, dur),
+		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| %s \([1-9][0-9]*\) \| %s \|\n`, size, nameCasefile, dur, dur, dur, probe),
+		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| — \| %s \|\n`, size, nameHugo, dur, dur, probe),
+		fmt.Sprintf(`\n\| %d \| %s \| %s \| %s \| %s \| [1-9][0-9]* \| %s \|\n`, size, dur, dur, dur, dur, probe),
 	} {
 		if !regexp.MustCompile(re).Match(report) {
 			t.Errorf("report has no line matching %s:\n%s", re, report)
@@ -351,5 +353,24 @@ func TestCachesNote(t *testing.T) {
 		if got := cachesNote(tt.all); !strings.Contains(got, tt.want) {
 			t.Errorf("cachesNote = %q, want it to say %q", got, tt.want)
 		}
+	}
+}
+
+// TestSpeedProbe checks the probe's work: the bodies of the first corpus
+// incidents (no front matter), rendered to HTML, taking some time.
+func TestSpeedProbe(t *testing.T) {
+	docs := probeBodies()
+	if len(docs) != probeDocs {
+		t.Fatalf("%d probe documents, want %d", len(docs), probeDocs)
+	}
+	for i, d := range docs {
+		_, data := corpus.Incident(i)
+		if !bytes.HasPrefix(d, []byte("## ")) || !bytes.HasSuffix(data, d) || len(d) < 4000 {
+			t.Fatalf("probe document %d is not incident %d's body:\n%.200s", i, i, d)
+		}
+	}
+	d, err := speedProbe()
+	if err != nil || d <= 0 {
+		t.Errorf("speedProbe = %v, %v", d, err)
 	}
 }
