@@ -19,7 +19,7 @@ import (
 // from a machine that did.
 
 // probeDocs is how many corpus bodies the probe renders, and probePasses
-// how many times: about a quarter of a second of work on our machine.
+// how many times: about a tenth of a second of work on our machine.
 const (
 	probeDocs   = 100
 	probePasses = 3
