@@ -70,9 +70,7 @@ func BenchmarkBaselineGoldmark(b *testing.B) {
 func corpusBodies(b *testing.B, n int) [][]byte {
 	out := make([][]byte, n)
 	for i := range out {
-		_, data := corpus.Incident(i)
-		k := bytes.Index(data[3:], []byte("\n---\n"))
-		out[i] = data[3+k+5:]
+		out[i] = corpus.Body(i)
 	}
 	return out
 }

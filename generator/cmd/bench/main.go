@@ -352,9 +352,9 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(rest, 8000))
 	}
-	after, perr := speedProbe()
-	if perr != nil {
-		return Run{}, fmt.Errorf("speed probe: %w", perr)
+	after, err := speedProbe()
+	if err != nil {
+		return Run{}, fmt.Errorf("speed probe: %w", err)
 	}
 	r := Run{Wall: wall, CachesDropped: dropped, Probe: (before + after) / 2}
 	if c.gcTrace {

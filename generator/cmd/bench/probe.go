@@ -30,11 +30,7 @@ const (
 var probeBodies = sync.OnceValue(func() [][]byte {
 	docs := make([][]byte, probeDocs)
 	for i := range docs {
-		_, data := corpus.Incident(i)
-		if k := bytes.Index(data[3:], []byte("\n---\n")); k >= 0 {
-			data = data[3+k+5:]
-		}
-		docs[i] = data
+		docs[i] = corpus.Body(i)
 	}
 	return docs
 })

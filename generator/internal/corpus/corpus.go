@@ -52,6 +52,14 @@ func Incident(i int) (path string, data []byte) {
 	return Path(i), []byte(sb.String())
 }
 
+// Body is the markdown body of incident i: its content after the front
+// matter.
+func Body(i int) []byte {
+	_, data := Incident(i)
+	k := bytes.Index(data[3:], []byte("\n---\n"))
+	return data[3+k+5:]
+}
+
 // Path is the path of incident i of a corpus.
 func Path(i int) string { return fmt.Sprintf("content/incidents/incident-%06d.md", i) }
 
