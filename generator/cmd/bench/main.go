@@ -133,8 +133,9 @@ type Run struct {
 	CachesDropped bool
 
 	// Probe is the speed probe's time (speedProbe), the mean of one right
-	// before the run and one right after: how fast the machine was then.
-	Probe time.Duration
+	// before the run and one right after it (ProbeBefore, ProbeAfter): how
+	// fast the machine was then.
+	Probe, ProbeBefore, ProbeAfter time.Duration
 }
 
 // Series is every timed run of one contender at one size.
@@ -310,7 +311,7 @@ func fmtRun(r Run) string {
 	if r.Traced {
 		s += fmt.Sprintf(", collector %.2fs in %d collections", r.GC.Seconds(), r.GCs)
 	}
-	return s + fmt.Sprintf("; speed probe %s)", fmtDur(r.Probe))
+	return s + fmt.Sprintf("; speed probe %s: %s before, %s after)", fmtDur(r.Probe), fmtDur(r.ProbeBefore), fmtDur(r.ProbeAfter))
 }
 
 // buildOnce runs one build into the fresh folder out and measures it. A
@@ -356,7 +357,7 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("speed probe: %w", err)
 	}
-	r := Run{Wall: wall, CachesDropped: dropped, Probe: (before + after) / 2}
+	r := Run{Wall: wall, CachesDropped: dropped, Probe: (before + after) / 2, ProbeBefore: before, ProbeAfter: after}
 	if c.gcTrace {
 		r.GC, r.GCs, r.Traced = gc, gcs, true
 	}

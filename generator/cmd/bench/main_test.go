@@ -286,6 +286,13 @@ func TestEndToEnd(t *testing.T) {
 	// collects at least once), Hugo's not.
 	dur := `[0-9.]+ (ms|s)`
 	probe := `([1-9][0-9]*(\.[0-9]+)? (ms|s))` // the speed probe took time: not 0 ms
+	// Progress lines give both probes of a run besides their mean.
+	for _, name := range []string{nameCasefile, nameHugo, nameRelated} {
+		re := fmt.Sprintf(`%d %s run 1/1: .*; speed probe %s: %s before, %s after\)\n`, size, regexp.QuoteMeta(name), probe, probe, probe)
+		if !regexp.MustCompile(re).Match(stderr.Bytes()) {
+			t.Errorf("progress has no line matching %s:\n%s", re, stderr.String())
+		}
+	}
 	for _, re := range []string{
 		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| %s \([1-9][0-9]*\) \| %s \|\n`, size, nameCasefile, dur, dur, dur, probe),
 		fmt.Sprintf(`\n\| %d \| %s \| 1 \| %s \| %s \| [0-9.]+ (KiB|MiB) \| — \| %s \|\n`, size, nameHugo, dur, dur, probe),
