@@ -132,11 +132,14 @@ type Run struct {
 	// CachesDropped: the page cache was emptied before the run (freshCaches).
 	CachesDropped bool
 
-	// Probe is the speed probe's time (speedProbe), the mean of one right
-	// before the run and one right after it (ProbeBefore, ProbeAfter): how
-	// fast the machine was then.
-	Probe, ProbeBefore, ProbeAfter time.Duration
+	// ProbeBefore and ProbeAfter are the speed probe's times (speedProbe)
+	// right before the run and right after it.
+	ProbeBefore, ProbeAfter time.Duration
 }
+
+// Probe is the mean of the run's two speed probes: how fast the machine
+// was then.
+func (r Run) Probe() time.Duration { return (r.ProbeBefore + r.ProbeAfter) / 2 }
 
 // Series is every timed run of one contender at one size.
 type Series struct {
@@ -311,7 +314,7 @@ func fmtRun(r Run) string {
 	if r.Traced {
 		s += fmt.Sprintf(", collector %.2fs in %d collections", r.GC.Seconds(), r.GCs)
 	}
-	return s + fmt.Sprintf("; speed probe %s: %s before, %s after)", fmtDur(r.Probe), fmtDur(r.ProbeBefore), fmtDur(r.ProbeAfter))
+	return s + fmt.Sprintf("; speed probe %s: %s before, %s after)", fmtDur(r.Probe()), fmtDur(r.ProbeBefore), fmtDur(r.ProbeAfter))
 }
 
 // buildOnce runs one build into the fresh folder out and measures it. A
@@ -357,7 +360,7 @@ func buildOnce(c contender, corpusDir, out string) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("speed probe: %w", err)
 	}
-	r := Run{Wall: wall, CachesDropped: dropped, Probe: (before + after) / 2, ProbeBefore: before, ProbeAfter: after}
+	r := Run{Wall: wall, CachesDropped: dropped, ProbeBefore: before, ProbeAfter: after}
 	if c.gcTrace {
 		r.GC, r.GCs, r.Traced = gc, gcs, true
 	}
@@ -509,7 +512,7 @@ func summarize(s Series) Summary {
 	rss := make([]int64, len(s.Runs))
 	probes := make([]time.Duration, len(s.Runs))
 	for i, r := range s.Runs {
-		walls[i], cpus[i], rss[i], probes[i] = r.Wall, r.CPU, r.RSS, r.Probe
+		walls[i], cpus[i], rss[i], probes[i] = r.Wall, r.CPU, r.RSS, r.Probe()
 	}
 	sum := Summary{Size: s.Size, Contender: s.Contender, Wall: median(walls), CPU: median(cpus), RSS: median(rss), N: len(s.Runs), Probe: median(probes)}
 	if len(s.Runs) > 0 && s.Runs[0].Traced {
@@ -640,7 +643,7 @@ func runsTable(all []Series) string {
 			if r.Traced {
 				gc = fmt.Sprintf("%s (%d)", fmtDur(r.GC), r.GCs)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS), gc, fmtDur(r.Probe))
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s |\n", thousands(s.Size), s.Contender, i+1, fmtDur(r.Wall), fmtDur(r.CPU), fmtRSS(r.RSS), gc, fmtDur(r.Probe()))
 		}
 	}
 	return b.String()

@@ -188,7 +188,7 @@ func TestGrowthTable(t *testing.T) {
 	traced := func(size int, wall, cpu, gc []time.Duration, gcs []int, probe []time.Duration) Series {
 		s := Series{Size: size, Contender: nameCasefile}
 		for i := range wall {
-			s.Runs = append(s.Runs, Run{Wall: wall[i], CPU: cpu[i], GC: gc[i], GCs: gcs[i], Traced: true, Probe: probe[i]})
+			s.Runs = append(s.Runs, Run{Wall: wall[i], CPU: cpu[i], GC: gc[i], GCs: gcs[i], Traced: true, ProbeBefore: probe[i], ProbeAfter: probe[i]})
 		}
 		return s
 	}
