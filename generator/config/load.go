@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones resolve on every system, even without zoneinfo files
@@ -185,6 +186,11 @@ func baseURL(d *meta.Decoder, v *meta.Node, key, s string, path bool) string {
 	if path && strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "?#\\ ") {
 		ok = true
 	}
+	if ok && HasUserinfo(s) {
+		d.Errorf(v, "write the address without `user:password@`; protect an intranet site with the web server's access control instead",
+			"`%s` must not hold a user name or password: every page would publish them in its canonical link, feeds and sitemap", key)
+		return ""
+	}
 	if !ok {
 		want := "an absolute http(s) URL"
 		if path {
@@ -197,6 +203,13 @@ func baseURL(d *meta.Decoder, v *meta.Node, key, s string, path bool) string {
 		s += "/"
 	}
 	return s
+}
+
+// HasUserinfo reports whether the URL s names a user or password
+// (https://user:password@host/), which a base URL must not.
+func HasUserinfo(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.User != nil
 }
 
 func location(d *meta.Decoder, v *meta.Node, name string) *time.Location {

@@ -203,3 +203,22 @@ func TestTOMLErrorsAndFiles(t *testing.T) {
 	_, ds = load(map[string]string{"casefile.yaml": "timezone: Local\n"})
 	wantDiags(t, ds, "casefile.yaml:1:11: error: `timezone: Local` depends on the machine")
 }
+
+// TestBaseURLWithUserinfo: a user name or password in base_url (or a
+// profile's) is an error, as a query is: every page would publish it.
+func TestBaseURLWithUserinfo(t *testing.T) {
+	c, ds := load(map[string]string{"casefile.yaml": `base_url: https://u:p@kb.example.org/
+profiles:
+  internal:
+    base_url: https://admin@intranet.example/kb/
+`})
+	wantDiags(t, ds,
+		"casefile.yaml:1:11: error: `base_url` must not hold a user name or password: every page would publish them in its canonical link, feeds and sitemap; write the address without `user:password@`",
+		"casefile.yaml:4:15: error: `base_url` must not hold a user name or password")
+	if c.BaseURL != Defaults().BaseURL || c.Profiles["internal"].BaseURL != "" {
+		t.Errorf("base URLs kept: %q, %q", c.BaseURL, c.Profiles["internal"].BaseURL)
+	}
+	if _, ds := load(map[string]string{"casefile.yaml": "base_url: https://kb.example.org/?a=1\n"}); !strings.Contains(ds.String(), "without query or fragment") {
+		t.Errorf("a query is no longer an error: %v", ds)
+	}
+}

@@ -6,23 +6,25 @@ import (
 
 	"casefile/generator/content"
 	"casefile/generator/diag"
+	"casefile/generator/output"
 )
 
-// Options.KeepGoing (casefile check) reports every problem of a knowledge
-// base in one run. Errors in content files do not stop the pipeline: they
-// are held aside (and returned at the end) while the build goes on with
-// what can be built, so that the link and FAQ checks, which need the whole
-// site, run too. Files whose errors leave them unusable (no slug, title,
-// date or keywords; a slug or id another file has) are left out, and links
-// to them are not reported, since their own errors are. Other errors
-// (configuration, templates, writing) still stop the build.
+// Every build reports every problem of a knowledge base in one run, as
+// casefile check does. Errors in content files do not stop the pipeline:
+// they are held aside (and returned at the end) while the build goes on
+// with what can be built, so that the link and FAQ checks, which need the
+// whole site, run too, and so that the markdown of every incident is
+// parsed (a lean build parses most of it while rendering). Files whose
+// errors leave them unusable (no slug, title, date or keywords; a slug or
+// id another file has) are left out, and links to them are not reported,
+// since their own errors are. Once an error is held the build is bound to
+// fail, and from the next stage on it writes into output.Discard: the
+// output would be thrown away. Other errors (configuration, templates,
+// writing) still stop the build.
 
 // holdContentErrors moves the errors about content files out of the
-// diagnostics, in KeepGoing builds.
+// diagnostics.
 func (b *builder) holdContentErrors() {
-	if !b.opts.KeepGoing {
-		return
-	}
 	kept := b.res.Diagnostics[:0]
 	for _, d := range b.res.Diagnostics {
 		if d.Severity == diag.Error && strings.HasPrefix(d.File, "content/") {
@@ -32,6 +34,22 @@ func (b *builder) holdContentErrors() {
 		kept = append(kept, d)
 	}
 	b.res.Diagnostics = kept
+}
+
+// discardIfFailing sends the rest of a build that holds errors to
+// output.Discard: it goes on only to report every problem, and what it
+// writes would be thrown away. Called between stages, while no job writes.
+func (b *builder) discardIfFailing() {
+	if len(b.held) == 0 {
+		return
+	}
+	if _, ok := b.opts.Out.(output.Discard); ok {
+		return
+	}
+	b.opts.Out = output.Discard{}
+	if b.owner != nil {
+		b.owner = output.Discard{}
+	}
 }
 
 // dropBroken leaves out of c the files whose errors make them unusable and

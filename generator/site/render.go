@@ -67,10 +67,13 @@ func (b *builder) renderAll(ctx context.Context) error {
 		return b.stop()
 	}
 	err = b.runJobs(ctx, b.jobs())
-	if xerr := b.export.finish(err == nil && ctx.Err() == nil); xerr != nil && err == nil {
+	// A build holding errors is bound to fail: its export is abandoned
+	// (incidents with errors have no record), without an error of its own.
+	failing := len(b.held) > 0
+	if xerr := b.export.finish(err == nil && ctx.Err() == nil && !failing); xerr != nil && err == nil {
 		if oe := outputError(xerr); oe != nil {
 			err = oe // the output cannot be written: one error, as in runJobs
-		} else {
+		} else if !failing {
 			b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", xerr)
 			err = b.stop()
 		}

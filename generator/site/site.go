@@ -51,10 +51,11 @@ type Options struct {
 	// the workers one at a time; it must return quickly.
 	Progress func(stage string, done, total int)
 
-	// KeepGoing reports every problem in one run (casefile check): errors
-	// in content files do not stop the build, which goes on without the
-	// files they make unusable (see keepgoing.go). Only for output that is
-	// thrown away: the site built is incomplete.
+	// KeepGoing (casefile check) renders the pages of files with errors
+	// too, so that problems their pages alone show (a template failing on
+	// them) are reported as well. Every build reports every problem of
+	// every content file in one run (see keepgoing.go); without KeepGoing
+	// it leaves those pages out, as the build fails anyway.
 	KeepGoing bool
 
 	// KeptBodyBytes is how much markdown a one-off build may keep in memory
@@ -164,8 +165,8 @@ type builder struct {
 	checked diag.List      // what the site-wide checks reported (links, questions); fast rebuilds compare with it
 	pageAt  map[string]int // page folder → incident index (>= 0) or -1-page index, for link checks (refsAt)
 
-	held      diag.List       // KeepGoing: errors in content files, reported at the end
-	unchecked map[string]bool // KeepGoing: page folders of files left out for their errors; links to them are not reported
+	held      diag.List       // errors in content files, reported at the end (keepgoing.go)
+	unchecked map[string]bool // page folders of files left out for their errors; links to them are not reported
 
 	// lean is set for one-off builds (no Session): an incident's markdown
 	// is rendered while its page is (its body kept from loading up to a
@@ -211,6 +212,9 @@ func (b *builder) stage(name string, fn func() error) error {
 	t := time.Now()
 	err := fn()
 	b.res.Stages = append(b.res.Stages, Stage{name, time.Since(t)})
+	if err == nil {
+		b.discardIfFailing()
+	}
 	return err
 }
 
@@ -249,10 +253,8 @@ func (b *builder) run(ctx context.Context) error {
 		b.res.Diagnostics.Append(d)
 		b.res.Diagnostics.Append(content.Future(c, b.opts.Now))
 		corpus = c
-		if b.opts.KeepGoing {
-			b.dropBroken(c)
-			b.holdContentErrors()
-		}
+		b.dropBroken(c)
+		b.holdContentErrors()
 		return b.stop()
 	})
 	if err != nil {
@@ -317,6 +319,9 @@ func (b *builder) applyOverrides(cfg *config.Config) error {
 		u, err := url.Parse(b.opts.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("--base-url %q is not an absolute http(s) URL; write it like https://kb.example.org/", b.opts.BaseURL)
+		}
+		if u.User != nil || strings.ContainsAny(b.opts.BaseURL, "?#") {
+			return fmt.Errorf("--base-url %q must have no user name, password, query or fragment: every page would publish them; write it like https://kb.example.org/", b.opts.BaseURL)
 		}
 		cfg.BaseURL = b.opts.BaseURL
 	}
