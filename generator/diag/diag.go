@@ -31,9 +31,9 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 
 // Diagnostic is one problem found in one file.
 type Diagnostic struct {
-	File     string   `json:"file"`           // slash path relative to the knowledge-base root
-	Line     int      `json:"line,omitempty"` // 1-based; 0 when the whole file is meant
-	Col      int      `json:"col,omitempty"`  // 1-based; 0 when unknown
+	File     string   `json:"file"` // slash path relative to the knowledge-base root
+	Line     int      `json:"line"` // 1-based; 0 when the whole file is meant
+	Col      int      `json:"col"`  // 1-based; 0 when unknown or the whole file is meant
 	Severity Severity `json:"severity"`
 	Msg      string   `json:"message"`        // what is wrong
 	Hint     string   `json:"hint,omitempty"` // how to fix it

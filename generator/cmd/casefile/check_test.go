@@ -153,3 +153,34 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 		t.Errorf("--format xml: exit %d, %s", code, errOut)
 	}
 }
+
+// TestCheckJSONLineAndCol: with --format json every diagnostic has a line
+// and a col, 0 when it is about the whole file (they used to be left out).
+func TestCheckJSONLineAndCol(t *testing.T) {
+	src := kb(t, map[string]string{
+		"content/incidents/a.md": checkKB["content/incidents/a.md"],
+		"content/misc/notes.md":  "# Not an incident\n",
+	})
+	code, out, errOut := runCLI("check", "-s", src, "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; %s", code, errOut)
+	}
+	var res struct{ Diagnostics []map[string]any }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	whole := false
+	for _, d := range res.Diagnostics {
+		line, okLine := d["line"].(float64)
+		col, okCol := d["col"].(float64)
+		if !okLine || !okCol {
+			t.Errorf("diagnostic without line or col: %v", d)
+		}
+		if d["file"] == "content/misc/notes.md" && line == 0 && col == 0 {
+			whole = true
+		}
+	}
+	if !whole || len(res.Diagnostics) < 5 {
+		t.Errorf("no whole-file diagnostic with line 0 and col 0, or too few diagnostics:\n%s", out)
+	}
+}
