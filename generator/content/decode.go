@@ -1,12 +1,14 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"casefile/generator/diag"
 	"casefile/generator/internal/meta"
@@ -101,6 +103,7 @@ func parse(file string, src []byte, loc *time.Location) (d *decoder, fm FrontMat
 		d.Diags.Add(dg)
 		return d, fm, nil, nil, 0
 	}
+	d.checkUTF8(body, bodyLine)
 	var ds diag.List
 	if fm.Format == "toml" {
 		root, ds = meta.ParseTOML(file, fm.Data, fm.Line)
@@ -113,6 +116,27 @@ func parse(file string, src []byte, loc *time.Location) (d *decoder, fm FrontMat
 		root = nil
 	}
 	return d, fm, root, body, bodyLine
+}
+
+// checkUTF8 reports the first byte of body, which starts on line first,
+// that is not UTF-8 (front matter is checked by its parser).
+func (d *decoder) checkUTF8(body []byte, first int) {
+	if utf8.Valid(body) {
+		return
+	}
+	i := 0
+	for i < len(body) {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	start := bytes.LastIndexByte(body[:i], '\n') + 1
+	line := first + bytes.Count(body[:start], []byte{'\n'})
+	col := 1 + utf8.RuneCount(body[start:i])
+	d.Diags.Errorf(d.File, line, col, "save the file as UTF-8 (it is probably in Latin-1 or Windows-1252: your editor can convert it); pages would show � in its place",
+		"the text is not valid UTF-8: byte 0x%02X", body[i])
 }
 
 // DecodeIncident decodes one incident file; file is its slash path relative

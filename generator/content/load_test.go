@@ -687,3 +687,26 @@ func TestLoadWithDropsBodies(t *testing.T) {
 		t.Error("ReadBody of a missing file succeeded")
 	}
 }
+
+// TestInvalidUTF8InBody: a byte that is not UTF-8 in the markdown body is
+// an error at its line and column (in characters), as one in the front
+// matter is; it used to reach the pages as U+FFFD unreported.
+func TestInvalidUTF8InBody(t *testing.T) {
+	fm := "---\ntitle: X\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\n"
+	in, ds := DecodeIncident("content/incidents/x.md", []byte(fm+"Fine line.\r\nCafé \xe9t\xe9 ok\n"), time.UTC)
+	if in == nil {
+		t.Fatal("no incident")
+	}
+	wantDiags(t, ds, "content/incidents/x.md:8:6: error: the text is not valid UTF-8: byte 0xE9; save the file as UTF-8")
+	if n := len(ds); n != 1 {
+		t.Errorf("%d diagnostics, want 1 (the first bad byte):\n%s", n, ds)
+	}
+	_, ds = DecodePage("content/about.md", []byte("---\ntitle: About\n---\n\xff"), time.UTC)
+	wantDiags(t, ds, "content/about.md:4:1: error: the text is not valid UTF-8: byte 0xFF")
+	// A truncated sequence at the very end, and valid text of every width.
+	_, ds = DecodeIncident("content/incidents/x.md", []byte(fm+"日本 🚀 ok\n\xe6\x97"), time.UTC)
+	wantDiags(t, ds, "content/incidents/x.md:8:1: error: the text is not valid UTF-8: byte 0xE6")
+	if _, ds = DecodeIncident("content/incidents/x.md", []byte(fm+"日本 🚀 ok\n"), time.UTC); len(ds) != 0 {
+		t.Errorf("valid UTF-8 reported: %s", ds)
+	}
+}
