@@ -230,6 +230,9 @@ func find(fsys fs.FS) ([]job, diag.List) {
 			return nil
 		}
 		if p == "content" {
+			if SystemPath(fsys, p, &diags) {
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if skipName(de.Name()) {
@@ -262,9 +265,10 @@ func find(fsys fs.FS) ([]job, diag.List) {
 // IsFile reports whether a walk over fsys should read the entry de at p as
 // a file. A regular file is; a symbolic link is read where it points when
 // that is a file, and never followed into a folder (so a link loop cannot
-// hang a walk). A broken or looping link, or a named pipe or device (which
-// would block the build), is an error in diags; rule says what the folder
-// may hold instead.
+// hang a walk). A broken or looping link, a named pipe or device (which
+// would block the build), or a link into the operating system's files
+// (SystemPath) is an error in diags; rule says what the folder may hold
+// instead.
 func IsFile(fsys fs.FS, p string, de fs.DirEntry, diags *diag.List, rule string) bool {
 	if de.Type().IsRegular() {
 		return true
@@ -279,8 +283,36 @@ func IsFile(fsys fs.FS, p string, de fs.DirEntry, diags *diag.List, rule string)
 	case !fi.Mode().IsRegular():
 		diags.Errorf(p, 0, 0, "remove it; "+rule, "not a regular file (%v)", fi.Mode().Type())
 		return false
+	case SystemPath(fsys, p, diags):
+		return false
 	}
 	return true
+}
+
+// systemPather is a file tree that knows where its names resolve to
+// (osfs.FS).
+type systemPather interface {
+	SystemPath(name string) (string, bool)
+}
+
+// SystemPath reports, with an error in diags, whether the file or folder p
+// of fsys resolves, through symbolic links, into the operating system's
+// files about the machine that builds the site (/proc, /sys, /dev):
+// /proc/self/environ, copied from static/, would publish the build's
+// environment. A walk checks its root folder and every symbolic link; the
+// rest of a walk lies under its root. Trees that cannot tell (fs.FS values
+// other than osfs.FS) have no such files.
+func SystemPath(fsys fs.FS, p string, diags *diag.List) bool {
+	sp, ok := fsys.(systemPather)
+	if !ok {
+		return false
+	}
+	real, sys := sp.SystemPath(p)
+	if sys {
+		diags.Errorf(p, 0, 0, "remove the link: the operating system's files describe the machine that builds the site (its environment variables, for one) and must not be published",
+			"links to %s, which is not a file of the knowledge base but one of the operating system's (/proc, /sys, /dev)", real)
+	}
+	return sys
 }
 
 // MaxFileSize is the size of the largest markdown file Load reads (8 MiB,

@@ -2,9 +2,12 @@ package site_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"casefile"
+	"casefile/generator/diag"
 	"casefile/generator/internal/sitetest"
 	"casefile/generator/site"
 )
@@ -55,6 +58,21 @@ func TestBuildReportsWhatCheckReports(t *testing.T) {
 	}
 	if got, want := build.Result.Diagnostics.Errors().String(), check.Result.Diagnostics.Errors().String(); got != want {
 		t.Errorf("build reports\n%s\ncheck reports\n%s", got, want)
+	}
+	// The error returned lists them all (the CLI prints it), also when a
+	// later stage stops the build for a problem outside content/ (a
+	// template error: then the links are not checked, as in check).
+	stopped := sitetest.BuildErr(t, brokenTwice+"-- templates/partials/footer.html --\n{{.Nope}}\n")
+	for b, wants := range map[*sitetest.Built][]string{build: {"a.md:3:7:", "b.md:10:1:", "c.md:7:5:"}, stopped: {"a.md:3:7:", "b.md:10:1:", "footer.html:1:2:"}} {
+		var be *diag.BuildError
+		if !errors.As(b.Err, &be) {
+			t.Fatalf("error %v is no *diag.BuildError", b.Err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(be.List.String(), want) {
+				t.Errorf("the error returned lacks %s:\n%s", want, be.List)
+			}
+		}
 	}
 	// Once an error is known the build writes nothing more: it fails.
 	if paths := build.Out.Paths(); len(paths) > 0 {

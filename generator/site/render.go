@@ -309,7 +309,7 @@ func (b *builder) staticJobs() []job {
 			// Dotfiles and dot-folders (.git, editor files) are not published;
 			// .well-known is.
 			if hidden := strings.HasPrefix(d.Name(), ".") && d.Name() != ".well-known"; d.IsDir() {
-				if hidden && p != "static" {
+				if hidden && p != "static" || p == "static" && content.SystemPath(fsys, p, &b.res.Diagnostics) {
 					return fs.SkipDir
 				}
 				return nil

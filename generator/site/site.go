@@ -125,13 +125,15 @@ func build(ctx context.Context, opts Options, sess *Session) (*Result, error) {
 	b.res.Diagnostics.Append(b.held)
 	b.res.Diagnostics.Sort()
 	b.res.Duration = time.Since(start)
-	if err != nil {
+	var be *diag.BuildError
+	if err != nil && !errors.As(err, &be) {
 		return b.res, err
 	}
+	// A stage's errors, and the content errors held until now.
 	if e := b.res.Diagnostics.Err(); e != nil {
 		return b.res, e
 	}
-	return b.res, nil
+	return b.res, err
 }
 
 type builder struct {

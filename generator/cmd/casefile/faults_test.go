@@ -606,6 +606,87 @@ func TestSymlinksInStatic(t *testing.T) {
 	}
 }
 
+// TestSymlinksIntoSystemFolders: a file of content/ or static/ that
+// resolves into /proc, /sys or /dev (static/env.txt linked to
+// /proc/self/environ would publish the build's environment), or a
+// content/ or static/ folder that does, is an error naming it; links
+// inside a knowledge base kept under /dev/shm still work.
+func TestSymlinksIntoSystemFolders(t *testing.T) {
+	src := kb(t, map[string]string{"content/incidents/good.md": goodIncident, "static/css/site.css": "body{}"})
+	for _, l := range [][2]string{
+		{"static/env.txt", "/proc/self/environ"},
+		{"static/cpus.txt", "/sys/devices/system/cpu/online"},
+		{"content/incidents/p.md", "/proc/self/environ"},
+		{"content/about.md", "/proc/self/cmdline"},
+		{"static/self-status.txt", "/proc/self/status"},
+		{"static/indirect.txt", filepath.Join(src, "static", "env.txt")}, // through a link of the knowledge base
+		{"static/pipe-of-dev.json", "/dev/null"},
+	} {
+		if _, err := os.Stat(l[1]); err != nil {
+			t.Logf("no %s here: %v", l[1], err)
+			continue
+		}
+		if err := os.Symlink(l[1], filepath.Join(src, filepath.FromSlash(l[0]))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, errOut := runCLI("build", "-q", "-s", src)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	refused := regexp.MustCompile(`(?m)^(\S+): error: links to (/proc|/sys)/\S+, which is not a file of the knowledge base but one of the operating system's \(/proc, /sys, /dev\); remove the link`)
+	got := map[string]bool{}
+	for _, m := range refused.FindAllStringSubmatch(errOut, -1) {
+		got[m[1]] = true
+	}
+	for _, name := range []string{"static/env.txt", "static/indirect.txt", "content/incidents/p.md", "content/about.md", "static/self-status.txt"} {
+		if !got[name] {
+			t.Errorf("%s is not refused:\n%s", name, errOut)
+		}
+	}
+	if _, err := os.Stat("/sys/devices/system/cpu/online"); err == nil && !got["static/cpus.txt"] {
+		t.Errorf("static/cpus.txt is not refused:\n%s", errOut)
+	}
+	if !strings.Contains(errOut, "static/pipe-of-dev.json: error: not a regular file") {
+		t.Errorf("a link to a device is not refused:\n%s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(src, "public")); !os.IsNotExist(err) {
+		t.Errorf("the build wrote public/ (%v)", err)
+	}
+
+	// A static/ folder that is such a link.
+	src = kb(t, map[string]string{"content/incidents/good.md": goodIncident})
+	if err := os.Symlink("/proc/self", filepath.Join(src, "static")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI("check", "-s", src)
+	if code != 1 || !regexp.MustCompile(`(?m)^static: error: links to /proc/\d+, which is not a file of the knowledge base`).MatchString(out) {
+		t.Errorf("a static/ folder linked to /proc/self: exit %d:\n%s", code, out)
+	}
+
+	// A knowledge base kept under /dev/shm links within itself.
+	shm, err := os.MkdirTemp("/dev/shm", "casefile-kb-")
+	if err != nil {
+		t.Skipf("no /dev/shm: %v", err)
+	}
+	defer os.RemoveAll(shm)
+	if err := os.MkdirAll(filepath.Join(shm, "content", "incidents"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shm, "content", "incidents", "good.md"), []byte(goodIncident), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("good.md", filepath.Join(shm, "content", "incidents", "alias.md")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI("build", "-q", "-s", shm); code != 0 {
+		t.Errorf("a link inside a knowledge base under /dev/shm: exit %d:\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(shm, "public", "incidents", "alias", "index.html")); err != nil {
+		t.Errorf("the linked incident was not built: %v", err)
+	}
+}
+
 // testHugeInputs builds pathological knowledge bases with the real binary
 // and measures the peak memory of each build (its maximum resident set,
 // from the kernel): a file over the size limit and an incident over the
