@@ -83,6 +83,31 @@ func (a at) place() (line, col int) {
 	return int(a.line), int(a.col)
 }
 
+// SlugAt returns where the incident's `slug:` was written; 0, 0 when its
+// slug comes from the file name.
+func (in *Incident) SlugAt() (line, col int) { return in.pos.slug.at() }
+
+// AliasAt returns where the incident's alias i was written; 0, 0 when
+// unknown.
+func (in *Incident) AliasAt(i int) (line, col int) { return aliasAt(in.pos.aliases, i) }
+
+// SlugAt returns where the page's `slug:` was written; 0, 0 when its slug
+// comes from the file name.
+func (pg *Page) SlugAt() (line, col int) { return pg.pos.slug.at() }
+
+// AliasAt returns where the page's alias i was written; 0, 0 when unknown.
+func (pg *Page) AliasAt(i int) (line, col int) { return aliasAt(pg.pos.aliases, i) }
+
+func aliasAt(list []at, i int) (int, int) {
+	if i < 0 || i >= len(list) {
+		return 0, 0
+	}
+	return list[i].at()
+}
+
+// at returns the line and column; 0, 0 when a was not written.
+func (a at) at() (line, col int) { return int(a.line), int(a.col) }
+
 // decoder decodes the front matter of one file.
 type decoder struct {
 	meta.Decoder

@@ -325,7 +325,7 @@ func (e *exportStream) write(s string) {
 func (e *exportStream) record(it *incident) error {
 	file, rec := e.b.encodeOne(e.head, it)
 	// The guard checks the record as part of the incident's own file.
-	if err := e.b.write(it.url+"index.json", it.src.Source+" (JSON)", file); err != nil {
+	if err := e.b.write(e.b.strs.Concat(it.url, "index.json"), it.src.Source+" (JSON)", file); err != nil {
 		e.put(it.pos, nil)
 		return err
 	}

@@ -108,6 +108,7 @@ var errSkipped = errors.New("skipped")
 
 // runJobs runs jobs on the workers, then reports their errors.
 func (b *builder) runJobs(ctx context.Context, jobs []job) error {
+	b.claimAll(jobs)
 	var mu sync.Mutex
 	var errs diag.List
 	done := 0
@@ -118,7 +119,7 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 	defer stopJobs()
 	b.forEach(jctx, len(jobs), func(i int) {
 		j := jobs[i]
-		if j.it != nil {
+		if j.it != nil && j.path == "" {
 			j.path = pageDir(j.it.url)
 		}
 		data, reused := b.sess.reuse(j)
@@ -342,7 +343,7 @@ func (b *builder) addAlias(jobs *[]job, alias, target, source string) {
 	if !strings.HasSuffix(p, ".html") {
 		out = path.Join(p, "index.html")
 	}
-	*jobs = append(*jobs, job{path: out, what: source + " (alias " + alias + ")", kind: "redirect", key: b.keyer("alias").str(out, target).sum(), make: func() ([]byte, error) {
+	*jobs = append(*jobs, job{path: out, what: aliasWhat(source, alias), kind: "redirect", key: b.keyer("alias").str(out, target).sum(), make: func() ([]byte, error) {
 		pg := b.newPage("redirect", strings.TrimSuffix(out, "index.html"), "Page moved", "")
 		pg.Redirect = pg.URL(target)
 		pg.Canonical = b.abs(target)

@@ -200,12 +200,6 @@ type lateDiags struct {
 	list diag.List
 }
 
-// claims records which output path each producer wrote.
-type claims struct {
-	mu      sync.Mutex
-	written map[string]string // output path -> what produced it
-}
-
 func (b *builder) stage(name string, fn func() error) error {
 	b.phase = name
 	if b.opts.Progress != nil {
@@ -457,21 +451,6 @@ func (b *builder) forEach(ctx context.Context, n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// claim records that path is produced by what; two producers of one path
-// are an error naming both. It returns the path as recorded: in a lean
-// build a copy from the build's arena, for whatever else keeps it.
-func (b *builder) claim(p, what string) (string, error) {
-	c := b.claims
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if prev, ok := c.written[p]; ok {
-		return p, fmt.Errorf("%s and %s both produce %s; rename one (slug, alias or static file)", prev, what, p)
-	}
-	p = b.strs.String(p)
-	c.written[p] = b.strs.String(what)
-	return p, nil
 }
 
 // write claims the path and writes the file.

@@ -463,7 +463,7 @@ aliases: [/legacy.html]
 -- static/legacy.html --
 old
 `)
-	b.AssertDiag("static/legacy.html", "content/incidents/x.md (alias /legacy.html)", "both produce legacy.html")
+	b.AssertDiag("content/incidents/x.md:6:11: error: alias `/legacy.html` would write legacy.html, which static/legacy.html writes too; choose another alias, or rename or remove static/legacy.html")
 }
 
 func TestPaginatedIncidentList(t *testing.T) {
