@@ -106,7 +106,11 @@ func NewDir(dest string) (*Dir, error) {
 	}
 	abs, err = followLink(abs)
 	if err != nil {
-		return nil, fmt.Errorf("output %s %v; create that folder, or remove the link to build into a new folder %s", name, err, name)
+		fix := "create that folder, or remove the link to build into a new folder " + name
+		if !errors.Is(err, fs.ErrNotExist) {
+			fix = "point the link at a folder, or remove it"
+		}
+		return nil, fmt.Errorf("output %s %v; %s", name, err, fix)
 	}
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -501,8 +505,7 @@ func CheckDest(source, dest string) error {
 // followLink returns where the path p (absolute) leads when it is a
 // symbolic link, every link followed, so that a build replaces what the
 // link leads to and never the link itself; else p. A link that leads
-// nowhere is an error saying so ("is a symbolic link to …, which does not
-// exist").
+// nowhere is a *linkError.
 func followLink(p string) (string, error) {
 	fi, err := os.Lstat(p)
 	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -514,13 +517,26 @@ func followLink(p string) (string, error) {
 		if rerr != nil {
 			to = "?"
 		}
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("is a symbolic link to %s, which does not exist", to)
-		}
-		return "", fmt.Errorf("is a symbolic link to %s, which cannot be followed (%v)", to, err)
+		return "", &linkError{to: to, err: err}
 	}
 	return target, nil
 }
+
+// linkError is a symbolic link that leads nowhere: to a path that does not
+// exist (err wraps fs.ErrNotExist), or round in a loop.
+type linkError struct {
+	to  string // what the link holds
+	err error
+}
+
+func (e *linkError) Error() string {
+	if errors.Is(e.err, fs.ErrNotExist) {
+		return fmt.Sprintf("is a symbolic link to %s, which does not exist", e.to)
+	}
+	return fmt.Sprintf("is a symbolic link to %s, which cannot be followed (%v)", e.to, e.err)
+}
+
+func (e *linkError) Unwrap() error { return e.err }
 
 // canonical makes p absolute and resolves symlinks as far as p exists.
 func canonical(p string) (string, error) {
