@@ -198,6 +198,9 @@ func TestServePrintsEachWarningOnce(t *testing.T) {
 			changed = []string{"content/incidents/good.md"}
 		}
 		lp.rebuild(ctx, changed)
+		if lp.broken {
+			t.Fatalf("%s: the build failed:\n%s", s.name, errOut.String())
+		}
 		if n := strings.Count(errOut.String(), warn); n != s.printed {
 			t.Fatalf("after %s the warning was printed %d times, want %d:\n%s", s.name, n, s.printed, errOut.String())
 		}
