@@ -182,7 +182,8 @@ func survey(root string, s *stamp, max int) (names []string, n int, err error) {
 
 // removeBuilt removes from the folder root the files s lists, then the
 // folders they leave empty, the stamp, and root itself. Whatever a build did
-// not write stays, with the folders holding it; kept counts it.
+// not write stays, with the folders holding it and the stamp; kept counts
+// it.
 func removeBuilt(root string, s *stamp) (kept int, err error) {
 	var visit func(rel string) (keep bool, err error)
 	visit = func(rel string) (keep bool, err error) {
@@ -220,7 +221,7 @@ func removeBuilt(root string, s *stamp) (kept int, err error) {
 		return keep, nil
 	}
 	keep, err := visit("")
-	if err != nil {
+	if err != nil || keep {
 		return kept, err
 	}
 	if s != nil {
@@ -228,10 +229,7 @@ func removeBuilt(root string, s *stamp) (kept int, err error) {
 			return kept, err
 		}
 	}
-	if !keep {
-		return 0, os.Remove(root)
-	}
-	return kept, nil
+	return 0, os.Remove(root)
 }
 
 // dispose removes a previous output that a swap (or a killed build) set
@@ -250,7 +248,12 @@ func dispose(p, dest string) (keptAt string, err error) {
 	}
 	keptAt = filepath.Join(filepath.Dir(dest), filepath.Base(dest)+".kept-"+randomSuffix())
 	if err := os.Rename(p, keptAt); err != nil {
-		return p, nil // it stays where it is, under its own name
+		// It stays where it is, stamp and all, so that removeStale
+		// treats it the same way again.
+		return p, nil
+	}
+	if s != nil {
+		_ = os.Remove(filepath.Join(keptAt, StampName))
 	}
 	return keptAt, nil
 }
