@@ -8,6 +8,19 @@ import (
 	"strings"
 )
 
+// List is a list the schema wants present: it is written [] when empty,
+// never null (an empty listing page has an ItemList with no elements).
+// Lists that may be left out are plain slices with omitempty.
+type List[T any] []T
+
+// MarshalJSON writes the list, [] when it is nil.
+func (l List[T]) MarshalJSON() ([]byte, error) {
+	if len(l) == 0 {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]T(l))
+}
+
 // Ref links to another node of the graph by @id.
 type Ref struct {
 	ID string `json:"@id"`
@@ -104,10 +117,10 @@ type CreativeWork struct {
 
 // FAQPage holds the visible FAQ of a page.
 type FAQPage struct {
-	Type       string     `json:"@type"`
-	ID         string     `json:"@id"`
-	IsPartOf   *Ref       `json:"isPartOf,omitempty"`
-	MainEntity []Question `json:"mainEntity"`
+	Type       string         `json:"@type"`
+	ID         string         `json:"@id"`
+	IsPartOf   *Ref           `json:"isPartOf,omitempty"`
+	MainEntity List[Question] `json:"mainEntity"`
 }
 
 // Question is one FAQ entry.
@@ -125,9 +138,9 @@ type Answer struct {
 
 // BreadcrumbList is the page's trail.
 type BreadcrumbList struct {
-	Type            string     `json:"@type"`
-	ID              string     `json:"@id"`
-	ItemListElement []ListItem `json:"itemListElement"`
+	Type            string         `json:"@type"`
+	ID              string         `json:"@id"`
+	ItemListElement List[ListItem] `json:"itemListElement"`
 }
 
 // ListItem is one crumb or one ItemList entry.
@@ -154,10 +167,10 @@ type CollectionPage struct {
 
 // ItemList lists the items of a collection.
 type ItemList struct {
-	Type            string     `json:"@type"`
-	ID              string     `json:"@id"`
-	NumberOfItems   int        `json:"numberOfItems"`
-	ItemListElement []ListItem `json:"itemListElement"`
+	Type            string         `json:"@type"`
+	ID              string         `json:"@id"`
+	NumberOfItems   int            `json:"numberOfItems"`
+	ItemListElement List[ListItem] `json:"itemListElement"`
 }
 
 // Graph is one page's JSON-LD document.
@@ -174,13 +187,17 @@ func (g *Graph) Add(nodes ...any) { g.Nodes = append(g.Nodes, nodes...) }
 // whole document at once into the builder, whose bytes become the string
 // without another copy.
 func (g *Graph) JSON() (string, error) {
+	nodes := g.Nodes
+	if nodes == nil {
+		nodes = []any{}
+	}
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
 	enc.SetEscapeHTML(true)
 	if err := enc.Encode(struct {
 		Context string `json:"@context"`
 		Graph   []any  `json:"@graph"`
-	}{"https://schema.org", g.Nodes}); err != nil {
+	}{"https://schema.org", nodes}); err != nil {
 		return "", err
 	}
 	return strings.TrimSuffix(sb.String(), "\n"), nil
