@@ -8,19 +8,6 @@ import (
 	"strings"
 )
 
-// List is a list the schema wants present: it is written [] when empty,
-// never null (an empty listing page has an ItemList with no elements).
-// Lists that may be left out are plain slices with omitempty.
-type List[T any] []T
-
-// MarshalJSON writes the list, [] when it is nil.
-func (l List[T]) MarshalJSON() ([]byte, error) {
-	if len(l) == 0 {
-		return []byte("[]"), nil
-	}
-	return json.Marshal([]T(l))
-}
-
 // Ref links to another node of the graph by @id.
 type Ref struct {
 	ID string `json:"@id"`
@@ -117,10 +104,10 @@ type CreativeWork struct {
 
 // FAQPage holds the visible FAQ of a page.
 type FAQPage struct {
-	Type       string         `json:"@type"`
-	ID         string         `json:"@id"`
-	IsPartOf   *Ref           `json:"isPartOf,omitempty"`
-	MainEntity List[Question] `json:"mainEntity"`
+	Type       string     `json:"@type"`
+	ID         string     `json:"@id"`
+	IsPartOf   *Ref       `json:"isPartOf,omitempty"`
+	MainEntity []Question `json:"mainEntity"`
 }
 
 // Question is one FAQ entry.
@@ -138,9 +125,9 @@ type Answer struct {
 
 // BreadcrumbList is the page's trail.
 type BreadcrumbList struct {
-	Type            string         `json:"@type"`
-	ID              string         `json:"@id"`
-	ItemListElement List[ListItem] `json:"itemListElement"`
+	Type            string     `json:"@type"`
+	ID              string     `json:"@id"`
+	ItemListElement []ListItem `json:"itemListElement"`
 }
 
 // ListItem is one crumb or one ItemList entry.
@@ -167,10 +154,10 @@ type CollectionPage struct {
 
 // ItemList lists the items of a collection.
 type ItemList struct {
-	Type            string         `json:"@type"`
-	ID              string         `json:"@id"`
-	NumberOfItems   int            `json:"numberOfItems"`
-	ItemListElement List[ListItem] `json:"itemListElement"`
+	Type            string     `json:"@type"`
+	ID              string     `json:"@id"`
+	NumberOfItems   int        `json:"numberOfItems"`
+	ItemListElement []ListItem `json:"itemListElement"`
 }
 
 // Graph is one page's JSON-LD document.
@@ -183,13 +170,17 @@ func (g *Graph) Add(nodes ...any) { g.Nodes = append(g.Nodes, nodes...) }
 
 // JSON encodes the graph as compact JSON with HTML escaping on: '<', '>',
 // '&', U+2028 and U+2029 come out as \u escapes, so the result is safe inside
-// a <script type="application/ld+json"> element. The encoder writes the
-// whole document at once into the builder, whose bytes become the string
-// without another copy.
+// a <script type="application/ld+json"> element. A list field without
+// omitempty is written [] when empty, never null (see noNullLists). The
+// encoder writes the whole document at once into the builder, whose bytes
+// become the string without another copy.
 func (g *Graph) JSON() (string, error) {
 	nodes := g.Nodes
 	if nodes == nil {
 		nodes = []any{}
+	}
+	for i, n := range nodes {
+		nodes[i] = noNullLists(n)
 	}
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
