@@ -14,6 +14,7 @@ type Site struct {
 	Description string
 	BaseURL     string // absolute, ends with "/"
 	Language    string
+	Locale      string // og:locale form of Language ("en_US"); "" when unknown
 	Copyright   string
 	Twitter     string
 	Menu        []Link

@@ -12,6 +12,7 @@ import (
 	"casefile/generator/internal/strarena"
 	"casefile/generator/related"
 	"casefile/generator/render"
+	"casefile/generator/seo"
 )
 
 // assemble builds the site-wide structures: order, ids, related incidents,
@@ -49,6 +50,7 @@ func (b *builder) assemble() {
 		Description: b.cfg.Description,
 		BaseURL:     b.cfg.BaseURL,
 		Language:    b.cfg.Language,
+		Locale:      seo.OGLocale(b.cfg.Language),
 		Copyright:   b.cfg.Copyright,
 		Twitter:     b.cfg.Twitter,
 		Internal:    b.opts.Profile == ProfileInternal,
