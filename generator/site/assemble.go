@@ -72,8 +72,18 @@ func (b *builder) assemble() {
 		}
 	}
 	for _, m := range b.cfg.Menu {
-		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: strings.TrimPrefix(m.URL, "/")})
+		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: menuURL(m.URL)})
 	}
+}
+
+// menuURL is the site-relative path of a `menu:` entry's url ("/about/"
+// and "about/" are both the about page), or the url as given when it is
+// absolute: a link to another site, say.
+func menuURL(u string) string {
+	if render.IsAbsURL(u) {
+		return u
+	}
+	return strings.TrimPrefix(u, "/")
 }
 
 // relate picks each incident's related incidents: its explicit `related:`
