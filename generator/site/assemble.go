@@ -58,7 +58,7 @@ func (b *builder) assemble() {
 	}
 	b.timeline = b.years(true)
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: "incidents/"})
-	if b.taxByName["keywords"] != nil {
+	if tx := b.taxByName["keywords"]; tx != nil && len(tx.Terms) > 0 {
 		b.site.Menu = append(b.site.Menu, render.Link{Name: "Keywords", URL: "keywords/"})
 	}
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Timeline", URL: "timeline/"})

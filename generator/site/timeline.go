@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"casefile/generator/chart"
+	"casefile/generator/content"
 	"casefile/generator/render"
 )
 
@@ -129,8 +130,9 @@ func total(xs []int) int {
 }
 
 func (b *builder) timelineJobs() []job {
-	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, b.keyer("timeline").u64(b.allListed).sum(), nil, nil}}
+	jobs := []job{{path: pageDir("timeline/"), what: "timeline", kind: "timeline", make: b.renderTimeline, key: b.keyer("timeline").u64(b.allListed).sum(), mod: newestOf(b.incidents)}}
 	years := map[int]keyer{}
+	newest := map[int]content.Date{}
 	for _, it := range b.incidents {
 		y := it.src.Date.Year()
 		k, ok := years[y]
@@ -138,10 +140,13 @@ func (b *builder) timelineJobs() []job {
 			k = b.keyer("year").int(y)
 		}
 		years[y] = k.listed(it)
+		if m := it.src.Modified(); m.After(newest[y].Time) {
+			newest[y] = m
+		}
 	}
 	for _, y := range b.timeline {
 		k := years[y.Year]
-		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum(), nil, nil})
+		jobs = append(jobs, job{path: pageDir(y.URL), what: fmt.Sprintf("timeline %d", y.Year), kind: "timeline", make: func() ([]byte, error) { return b.renderYear(y.Year) }, key: k.sum(), mod: newest[y.Year]})
 	}
 	return jobs
 }
