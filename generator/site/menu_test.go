@@ -1,9 +1,12 @@
 package site_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"casefile"
 	"casefile/generator/internal/sitetest"
 	"casefile/generator/site"
 )
@@ -81,5 +84,30 @@ func TestTemplateLinksChecked(t *testing.T) {
 	b.AssertDiag("templates/partials/footer.html:4:50: error: link `/kb/img/nothere.png` points to nothing on the site")
 	if n := len(b.Diagnostics()); n != 3 {
 		t.Errorf("want three broken template links, got:\n%s", b.Diagnostics())
+	}
+}
+
+// TestSessionMenuFollowsKeywordIndex: the menu links the keyword index only
+// while there is one, so a live session adding the first incident shows
+// "Keywords" on the pages it keeps from before, as a clean build does.
+func TestSessionMenuFollowsKeywordIndex(t *testing.T) {
+	fsys := fstest.MapFS{
+		"casefile.yaml":    {Data: []byte("base_url: https://kb.example.org/\n")},
+		"content/about.md": {Data: []byte("---\ntitle: About\nsummary: S.\n---\nText.\n")},
+	}
+	sess := site.NewSession(site.Options{Source: fsys, Theme: casefile.Theme, Workers: 2})
+	u, err := sess.Build(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(u.Files["about/index.html"]), ">Keywords<") {
+		t.Fatalf("no keyword yet, but the menu links the keyword index")
+	}
+	fsys["content/incidents/x.md"] = &fstest.MapFile{Data: []byte("---\ntitle: X\ndate: 2024-01-02\nsummary: S.\nkeywords: [k]\n---\nText.\n")}
+	if u, err = sess.Build(context.Background(), []string{"content/incidents/x.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(u.Files["about/index.html"]), `<a href="/keywords/">Keywords</a>`) {
+		t.Errorf("about/index.html kept its menu without Keywords:\n%s", u.Files["about/index.html"])
 	}
 }
