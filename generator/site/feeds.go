@@ -21,13 +21,27 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemapJob writes the sitemap of the pages jobs wrote (run it once they
-// have): every page of an indexable kind but the second and later pages of
-// a paginated listing, which Hugo's sitemap leaves out too. A page is in
-// it because it was written, not because a list here names it. lastmod
-// comes from the content's updated/date (a listing's: its newest
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// maxSitemapURLs is how many URLs one sitemap file may list (sitemaps.org:
+// 50,000 and 50 MB; a URL entry here is well under 1 KB).
+const maxSitemapURLs = 50000
+
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+// sitemapJobs writes the sitemap of the pages jobs wrote (run them once
+// they have): every page of an indexable kind but the second and later
+// pages of a paginated listing, which Hugo's sitemap leaves out too. A page
+// is in it because it was written, not because a list here names it.
+// lastmod comes from the content's updated/date (a listing's: its newest
 // incident's), never from the build time, so unchanged pages keep theirs.
-func (b *builder) sitemapJob(jobs []job) job {
+// Past maxSitemapURLs the URLs go to sitemap-1.xml, sitemap-2.xml, … and
+// sitemap.xml is their index, so robots.txt names one file either way.
+func (b *builder) sitemapJobs(jobs []job) []job {
 	var urls []sitemapURL
 	for i := range jobs {
 		j := &jobs[i]
@@ -40,12 +54,45 @@ func (b *builder) sitemapJob(jobs []job) job {
 		}
 		urls = append(urls, sitemapURL{Loc: b.abs(dir), LastMod: isoDate(mod)})
 	}
-	k := b.keyer("sitemap")
+	return b.sitemapParts(urls, maxSitemapURLs)
+}
+
+// sitemapParts writes urls as sitemap.xml, or, past limit URLs, as parts
+// of at most limit and sitemap.xml as their index.
+func (b *builder) sitemapParts(urls []sitemapURL, limit int) []job {
+	if len(urls) <= limit {
+		return []job{b.sitemapFile("sitemap.xml", urls)}
+	}
+	var out []job
+	var index []sitemapURL
+	for n := 1; len(urls) > 0; n++ {
+		part := urls[:min(limit, len(urls))]
+		urls = urls[len(part):]
+		name := fmt.Sprintf("sitemap-%d.xml", n)
+		var newest string
+		for _, u := range part {
+			newest = max(newest, u.LastMod)
+		}
+		index = append(index, sitemapURL{Loc: b.abs(name), LastMod: newest})
+		out = append(out, b.sitemapFile(name, part))
+	}
+	k := b.keyer("sitemap index")
+	for _, u := range index {
+		k = k.str(u.Loc, u.LastMod)
+	}
+	return append(out, job{path: "sitemap.xml", what: "sitemap", key: k.sum(), make: func() ([]byte, error) {
+		return marshalXML(sitemapIndex{NS: sitemapNS, Sitemaps: index})
+	}})
+}
+
+// sitemapFile is the job that writes urls as the sitemap file name.
+func (b *builder) sitemapFile(name string, urls []sitemapURL) job {
+	k := b.keyer("sitemap").str(name)
 	for _, u := range urls {
 		k = k.str(u.Loc, u.LastMod)
 	}
-	return job{path: "sitemap.xml", what: "sitemap", key: k.sum(), make: func() ([]byte, error) {
-		return marshalXML(urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls})
+	return job{path: name, what: "sitemap", key: k.sum(), make: func() ([]byte, error) {
+		return marshalXML(urlset{NS: sitemapNS, URLs: urls})
 	}}
 }
 

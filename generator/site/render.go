@@ -75,7 +75,7 @@ func (b *builder) renderAll(ctx context.Context) error {
 		if err := b.runJobs(ctx, jobs); err != nil {
 			return err
 		}
-		return b.runJobs(ctx, []job{b.sitemapJob(jobs)})
+		return b.runJobs(ctx, b.sitemapJobs(jobs))
 	}
 	if b.searchEnabled {
 		b.index = search.NewIndexer(len(b.incidents))
@@ -103,7 +103,7 @@ func (b *builder) renderAll(ctx context.Context) error {
 	b.export = nil
 	b.res.Files += int(b.extraFiles.Swap(0))
 	if err == nil {
-		err = b.runJobs(ctx, []job{b.sitemapJob(jobs)})
+		err = b.runJobs(ctx, b.sitemapJobs(jobs))
 	}
 	return err
 }
