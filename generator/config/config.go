@@ -59,6 +59,7 @@ type Author struct {
 
 // MenuItem is one main-menu link.
 type MenuItem struct {
-	Name string
-	URL  string
+	Name      string
+	URL       string
+	Line, Col int // of the url in the config file, for the link check
 }

@@ -259,6 +259,9 @@ func menu(d *meta.Decoder, v *meta.Node, key string) (out []MenuItem) {
 		}
 		f := d.Fields(e, key, []string{"name", "url"})
 		m := MenuItem{Name: textOf(d, f[0], "name"), URL: textOf(d, f[1], "url")}
+		if f[1] != nil {
+			m.Line, m.Col = f[1].Line, f[1].Col
+		}
 		if m.Name == "" || m.URL == "" {
 			d.Errorf(e, "give every menu entry a `name:` and a `url:`", "a `menu` entry has no `name` or no `url`")
 			continue

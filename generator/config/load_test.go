@@ -115,7 +115,7 @@ func TestLoadFull(t *testing.T) {
 		y.ArticleType != "TechArticle" || !y.UnsafeHTML || y.HomeCount != 10 || y.Paginate != 15 || y.RelatedCount != 3 ||
 		y.Publisher != (Publisher{"Acme", "https://acme.example", "/img/logo.png"}) ||
 		!reflect.DeepEqual(y.Authors, []Author{{"Jane", "https://jane.example"}, {"Sam", ""}}) ||
-		y.HighlightLight != "friendly" || y.HighlightDark != "monokai" || y.Menu[0] != (MenuItem{"About", "/about/"}) ||
+		y.HighlightLight != "friendly" || y.HighlightDark != "monokai" || y.Menu[0].Name != "About" || y.Menu[0].URL != "/about/" || y.Menu[0].Line != 27 || y.Menu[0].Col != 10 ||
 		!reflect.DeepEqual(y.Taxonomies, []string{"actors", "sectors"}) ||
 		!reflect.DeepEqual(y.Profiles, map[string]Profile{"internal": {"/", "Acme KB (internal)", "public-internal"}, "public": {}}) {
 		t.Errorf("yaml config: %+v", y)
@@ -125,6 +125,10 @@ func TestLoadFull(t *testing.T) {
 		t.Fatalf("toml:\n%s", td)
 	}
 	tm.Source = y.Source
+	if tm.Menu[0].Line != 28 || tm.Menu[0].Col != 7 {
+		t.Errorf("toml menu url at %d:%d, want 28:7", tm.Menu[0].Line, tm.Menu[0].Col)
+	}
+	tm.Menu[0].Line, tm.Menu[0].Col = y.Menu[0].Line, y.Menu[0].Col // positions differ
 	if !reflect.DeepEqual(y, tm) {
 		t.Errorf("yaml and toml differ:\n%+v\n%+v", y, tm)
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -30,6 +31,12 @@ type Dir struct {
 
 	mu   sync.Mutex
 	made map[string]bool // folders already created under tmp
+
+	// The paths of the files written, for the stamp (see StampName): their
+	// bytes one after the other, each ending at the offset in ends.
+	pathsMu sync.Mutex
+	paths   []byte
+	ends    []int
 
 	// One goroutine makes every folder and file, so that the build's
 	// workers never contend in the kernel for a folder's lock (two threads
@@ -85,19 +92,32 @@ func (d *Dir) Flush() error {
 	return d.err
 }
 
-// NewDir prepares a build of dest. It creates the sibling temporary folder
-// next to dest (same file system, so the final rename is atomic).
+// NewDir prepares a build of dest. It refuses an existing folder that holds
+// anything a build did not write (see StampName and checkPrevious), then
+// creates the sibling temporary folder next to dest (same file system, so
+// the final rename is atomic). When dest is a symbolic link, the link stays
+// and the folder it leads to is the one replaced; a link that leads nowhere
+// is refused.
 func NewDir(dest string) (*Dir, error) {
+	name := filepath.Clean(dest)
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil, err
 	}
+	abs, err = followLink(abs)
+	if err != nil {
+		fix := "create that folder, or remove the link to build into a new folder " + name
+		if !errors.Is(err, fs.ErrNotExist) {
+			fix = "point the link at a folder, or remove it"
+		}
+		return nil, fmt.Errorf("output %s %v; %s", name, err, fix)
+	}
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, &Error{Op: "create the folder", Path: filepath.Dir(filepath.Clean(dest)), Err: err}
+		return nil, &Error{Op: "create the folder", Path: filepath.Dir(name), Err: err}
 	}
-	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("output %s exists and is not a folder; remove it or choose another --out", abs)
+	if err := checkPrevious(abs, name); err != nil {
+		return nil, err
 	}
 	removeStale(abs)
 	for attempt := 1; ; attempt++ {
@@ -107,7 +127,7 @@ func NewDir(dest string) (*Dir, error) {
 		}
 		unlock, err := lockFolder(tmp)
 		if err == nil {
-			return &Dir{dest: abs, name: filepath.Clean(dest), tmp: tmp, unlock: unlock, create: createFile, made: map[string]bool{".": true}}, nil
+			return &Dir{dest: abs, name: name, tmp: tmp, unlock: unlock, create: createFile, made: map[string]bool{".": true}}, nil
 		}
 		_ = os.RemoveAll(tmp)
 		if attempt == 3 {
@@ -133,7 +153,10 @@ const (
 // its two renames: that folder is the only copy of the output). Only names
 // of this exact pattern are touched; anything else next to dest is left
 // alone, and so is everything where a dead build cannot be told from a live
-// one. Failures are ignored: the next build tries again.
+// one. A folder holding a stamp (a finished build, or a previous output) is
+// removed as far as the stamp lists (see dispose); one without is a build
+// cut short before its stamp, all of it written by the build. Failures are
+// ignored: the next build tries again.
 func removeStale(dest string) {
 	if !canTellDead {
 		return
@@ -155,7 +178,11 @@ func removeStale(dest string) {
 		if err != nil {
 			continue
 		}
-		_ = os.RemoveAll(p)
+		if _, err := os.Lstat(filepath.Join(p, StampName)); err == nil || infix == oldInfix {
+			_, _ = dispose(p, dest)
+		} else {
+			_ = os.RemoveAll(p)
+		}
 		unlock()
 	}
 }
@@ -222,6 +249,7 @@ func (d *Dir) send(r writeReq) error {
 	if err := CheckPath(name); err != nil {
 		return err
 	}
+	d.record(name)
 	d.once.Do(d.start)
 	d.errMu.Lock()
 	err := d.err
@@ -247,6 +275,29 @@ func (d *Dir) send(r writeReq) error {
 	}
 }
 
+// record notes that the file name is part of the build, for its stamp.
+func (d *Dir) record(name string) {
+	d.pathsMu.Lock()
+	d.paths = append(d.paths, name...)
+	d.ends = append(d.ends, len(d.paths))
+	d.pathsMu.Unlock()
+}
+
+// stamp is the stamp of the files written, sorted, without repeats.
+func (d *Dir) stamp() []byte {
+	d.pathsMu.Lock()
+	all := string(d.paths)
+	files := make([]string, len(d.ends))
+	start := 0
+	for i, end := range d.ends {
+		files[i] = all[start:end]
+		start = end
+	}
+	d.pathsMu.Unlock()
+	slices.Sort(files)
+	return encodeStamp(slices.Compact(files))
+}
+
 func (d *Dir) writeNow(name string, data []byte) error {
 	full := filepath.Join(d.tmp, filepath.FromSlash(name))
 	if err := d.mkdir(filepath.Dir(name)); err != nil {
@@ -264,6 +315,7 @@ func (d *Dir) WriteStream(name string, write func(io.Writer) error) error {
 	if err := CheckPath(name); err != nil {
 		return err
 	}
+	d.record(name)
 	if err := d.mkdir(filepath.Dir(name)); err != nil {
 		return err
 	}
@@ -332,24 +384,27 @@ func (d *Dir) mkdir(rel string) error {
 	return nil
 }
 
-// Commit writes what is still queued, then swaps the finished build in
-// place of the destination. Where the system can (Linux), the two folders
-// are exchanged in one step, so the destination holds the previous output
-// or the new one whenever the process is killed, never nothing.
+// Commit writes what is still queued and the stamp listing it all, then
+// swaps the finished build in place of the destination. Where the system
+// can (Linux), the two folders are exchanged in one step, so the
+// destination holds the previous output or the new one whenever the
+// process is killed, never nothing. Of the previous output, only what its
+// stamp lists is removed (see dispose).
 func (d *Dir) Commit() error {
 	if err := d.Flush(); err != nil {
 		d.Abort()
 		return err
+	}
+	if err := d.create(filepath.Join(d.tmp, StampName), d.stamp()); err != nil {
+		d.Abort()
+		return d.fsError("write", StampName, err)
 	}
 	defer d.release()
 	if _, err := os.Lstat(d.dest); err == nil {
 		switch err := exchange(d.tmp, d.dest); {
 		case err == nil:
 			// The previous output is now where the build was written.
-			if err := os.RemoveAll(d.tmp); err != nil {
-				return fmt.Errorf("new output is in place, but the previous one could not be removed from %s: %w", d.tmp, err)
-			}
-			return nil
+			return d.dispose(d.tmp)
 		case !errors.Is(err, errNoExchange):
 			d.Abort()
 			return &Error{Op: "replace", Path: d.name, Err: err}
@@ -371,9 +426,19 @@ func (d *Dir) Commit() error {
 		return &Error{Op: "move the new output into place at", Path: d.name, Err: err}
 	}
 	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("new output is in place, but the previous one could not be removed from %s: %w", old, err)
-		}
+		return d.dispose(old)
+	}
+	return nil
+}
+
+// dispose removes the previous output, set aside at p by Commit.
+func (d *Dir) dispose(p string) error {
+	kept, err := dispose(p, d.dest)
+	switch {
+	case err != nil:
+		return fmt.Errorf("new output is in place, but the previous one could not be removed from %s: %w", p, err)
+	case kept != "":
+		return fmt.Errorf("new output is in place, but files no build wrote appeared in the previous one while the build ran; they were kept in %s", kept)
 	}
 	return nil
 }
@@ -403,9 +468,9 @@ func randomSuffix() string {
 }
 
 // CheckDest refuses output folders a build must never replace: the source
-// folder, any folder containing it, the file-system root, the home folder, a
-// folder inside the source's content/, templates/ or static/, and an existing
-// non-empty folder that does not look like an earlier build output.
+// folder, any folder containing it, the file-system root, the home folder,
+// and a folder inside the source's content/, templates/ or static/. (What an
+// existing output folder holds is NewDir's to check.)
 func CheckDest(source, dest string) error {
 	src, err := canonical(source)
 	if err != nil {
@@ -434,24 +499,44 @@ func CheckDest(source, dest string) error {
 			return fmt.Errorf("output %s is inside the source's %s/ folder; choose a folder outside it such as %s", out, sub, filepath.Join(src, "public"))
 		}
 	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil
-		}
-		return fmt.Errorf("cannot read output folder %s: %w", out, err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	for _, e := range entries {
-		switch e.Name() {
-		case "index.html", "sitemap.xml", "404.html":
-			return nil
-		}
-	}
-	return fmt.Errorf("output %s is not empty and does not look like an earlier build (no index.html); a build replaces it whole, so empty it or choose another folder", out)
+	return nil
 }
+
+// followLink returns where the path p (absolute) leads when it is a
+// symbolic link, every link followed, so that a build replaces what the
+// link leads to and never the link itself; else p. A link that leads
+// nowhere is a *linkError.
+func followLink(p string) (string, error) {
+	fi, err := os.Lstat(p)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return p, nil
+	}
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		to, rerr := os.Readlink(p)
+		if rerr != nil {
+			to = "?"
+		}
+		return "", &linkError{to: to, err: err}
+	}
+	return target, nil
+}
+
+// linkError is a symbolic link that leads nowhere: to a path that does not
+// exist (err wraps fs.ErrNotExist), or round in a loop.
+type linkError struct {
+	to  string // what the link holds
+	err error
+}
+
+func (e *linkError) Error() string {
+	if errors.Is(e.err, fs.ErrNotExist) {
+		return fmt.Sprintf("is a symbolic link to %s, which does not exist", e.to)
+	}
+	return fmt.Sprintf("is a symbolic link to %s, which cannot be followed (%v)", e.to, e.err)
+}
+
+func (e *linkError) Unwrap() error { return e.err }
 
 // canonical makes p absolute and resolves symlinks as far as p exists.
 func canonical(p string) (string, error) {

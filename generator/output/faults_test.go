@@ -49,7 +49,7 @@ func TestDirWriteFaults(t *testing.T) {
 		t.Run(tc.errno.Error(), func(t *testing.T) {
 			root := t.TempDir()
 			dest := filepath.Join(root, "public")
-			writeFile(t, filepath.Join(dest, "index.html"), "previous")
+			build(t, dest, map[string]string{"index.html": "previous"})
 			d, err := NewDir(dest)
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +108,7 @@ func TestNewDirRemovesStaleFolders(t *testing.T) {
 	}
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	writeFile(t, filepath.Join(dest, "index.html"), "previous")
+	build(t, dest, map[string]string{"index.html": "previous"})
 
 	live, err := NewDir(dest) // a build still running
 	if err != nil {
@@ -130,6 +130,8 @@ func TestNewDirRemovesStaleFolders(t *testing.T) {
 	for _, name := range append(append([]string{}, stale...), kept...) {
 		writeFile(t, filepath.Join(root, name, "incidents", "x", "index.html"), "stale")
 	}
+	// A set-aside output has its build's stamp.
+	writeFile(t, filepath.Join(root, stale[1], StampName), string(encodeStamp([]string{"incidents/x/index.html"})))
 	writeFile(t, filepath.Join(root, ".public.tmp-aaaaaaaaaaaa"), "a file, not a build folder")
 	kept = append(kept, ".public.tmp-aaaaaaaaaaaa", filepath.Base(live.tmp), "public")
 
@@ -152,6 +154,7 @@ func TestNewDirRemovesStaleFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(root, stale[1], "index.html"), "the only copy")
+	writeFile(t, filepath.Join(root, stale[1], StampName), string(encodeStamp([]string{"index.html"})))
 	d, err = NewDir(dest)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +175,7 @@ func TestCommitNeverLeavesOutputMissing(t *testing.T) {
 	}
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	writeFile(t, filepath.Join(dest, "index.html"), "0")
+	build(t, dest, map[string]string{"index.html": "0"})
 	stop := make(chan struct{})
 	missing := make(chan int, 1)
 	go func() {

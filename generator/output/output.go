@@ -48,7 +48,8 @@ func Stream(w Writer, name string, write func(io.Writer) error) error {
 
 // CheckPath reports whether name may be written: a clean relative slash path
 // with no "..", no backslash, no NUL and no empty element, so nothing can
-// land outside the output folder whatever a slug or alias says.
+// land outside the output folder whatever a slug or alias says; nor may it
+// be the build's stamp (StampName).
 func CheckPath(name string) error {
 	if name == "" || !fs.ValidPath(name) || name == "." {
 		return fmt.Errorf("output path %q is not a clean relative path", name)
@@ -58,6 +59,9 @@ func CheckPath(name string) error {
 	}
 	if path.Clean(name) != name {
 		return fmt.Errorf("output path %q is not clean", name)
+	}
+	if name == StampName {
+		return fmt.Errorf("output path %q is the name of the stamp every build writes; no page or file may have it", name)
 	}
 	return nil
 }

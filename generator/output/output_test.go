@@ -27,11 +27,7 @@ func TestCheckPath(t *testing.T) {
 func TestDirSwapsWhole(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	if err := os.MkdirAll(filepath.Join(dest, "stale"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dest, "index.html"), "old")
-	writeFile(t, filepath.Join(dest, "stale", "gone.html"), "stale")
+	build(t, dest, map[string]string{"index.html": "old", "stale/gone.html": "stale"})
 
 	d, err := NewDir(dest)
 	if err != nil {
@@ -69,7 +65,7 @@ func TestDirSwapsWhole(t *testing.T) {
 func TestDirAbortLeavesPreviousOutput(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	writeFile(t, filepath.Join(dest, "index.html"), "old")
+	build(t, dest, map[string]string{"index.html": "old"})
 	d, err := NewDir(dest)
 	if err != nil {
 		t.Fatal(err)
@@ -104,10 +100,8 @@ func TestCheckDest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	notSite := filepath.Join(t.TempDir(), "documents")
-	writeFile(t, filepath.Join(notSite, "taxes.pdf"), "x")
 	prevBuild := filepath.Join(t.TempDir(), "site")
-	writeFile(t, filepath.Join(prevBuild, "index.html"), "x")
+	build(t, prevBuild, map[string]string{"index.html": "x"})
 
 	ok := []string{filepath.Join(src, "public"), filepath.Join(t.TempDir(), "new"), prevBuild}
 	for _, o := range ok {
@@ -122,7 +116,6 @@ func TestCheckDest(t *testing.T) {
 		filepath.Join(src, "content", "out"):  "inside the source's content/",
 		filepath.Join(src, "static", "built"): "inside the source's static/",
 		"/":                                   "file-system root",
-		notSite:                               "does not look like an earlier build",
 	}
 	for o, want := range bad {
 		err := CheckDest(src, o)
@@ -155,6 +148,23 @@ func writeFile(t *testing.T, p, s string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// build makes the output folder dest as a build does, with files.
+func build(t *testing.T, dest string, files map[string]string) {
+	t.Helper()
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		if err := d.WriteFile(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -256,7 +266,7 @@ func TestDirWritesFilesAndFolders(t *testing.T) {
 // previous output as it was.
 func TestDirWriteErrorAtCommit(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
-	writeFile(t, filepath.Join(dest, "index.html"), "previous")
+	build(t, dest, map[string]string{"index.html": "previous"})
 	d, err := NewDir(dest)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,10 @@ package output
 import (
 	"archive/zip"
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -39,7 +41,8 @@ func zipMethod(name string) uint16 {
 // fixed time and mode, so the same files always give the same bytes. Every
 // path is checked with CheckPath before anything is written; a path that is
 // both a file and a folder of other files ("a" and "a/b") is refused too, as
-// such an archive cannot be extracted.
+// such an archive cannot be extracted. The archive's comment marks it as
+// Casefile's (see IsArchive).
 func WriteZip(w io.Writer, files map[string][]byte) error {
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -61,6 +64,9 @@ func WriteZip(w io.Writer, files map[string][]byte) error {
 	}
 
 	zw := zip.NewWriter(w)
+	if err := zw.SetComment(stampHeader); err != nil {
+		return err
+	}
 	for _, name := range names {
 		hdr := &zip.FileHeader{
 			Name:     name,
@@ -82,12 +88,74 @@ func WriteZip(w io.Writer, files map[string][]byte) error {
 	return nil
 }
 
-// ZipFile writes files as a zip archive to dest. The archive is written to a
-// temporary file next to dest and renamed into place only once complete, so
-// dest is either the previous file or the whole new archive, never a
-// half-written one; on error the temporary file is removed.
-func ZipFile(dest string, files map[string][]byte) (err error) {
+// isArchive reports whether the file at p is a zip archive a build wrote
+// (WriteZip marks it with its comment).
+func isArchive(p string) bool {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return false
+	}
+	defer zr.Close()
+	return zr.Comment == stampHeader
+}
+
+// CheckArchive refuses archive paths a build must not write: one inside the
+// source's content/, templates/ or static/ (the next build would publish
+// it), and anything existing (the source folder and every other folder
+// included) but an archive an earlier build wrote.
+func CheckArchive(source, dest string) error {
+	src, err := canonical(source)
+	if err != nil {
+		return err
+	}
+	out, err := canonical(dest)
+	if err != nil {
+		return err
+	}
+	example := filepath.Join(filepath.Dir(src), filepath.Base(src)+".zip")
+	for _, sub := range []string{"content", "templates", "static"} {
+		if d := filepath.Join(src, sub); out == d || within(out, d) {
+			return fmt.Errorf("archive %s is inside the source's %s/ folder, which builds read; choose a path outside it such as %s", filepath.Clean(dest), sub, example)
+		}
+	}
+	_, err = archiveTarget(dest)
+	return err
+}
+
+// archiveTarget returns the file a build of the archive dest replaces:
+// dest made absolute, or the file it leads to if it is a symbolic link
+// (the link stays). It refuses anything existing there but an archive an
+// earlier build wrote, and a link that leads nowhere.
+func archiveTarget(dest string) (string, error) {
+	name := filepath.Clean(dest)
 	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return "", err
+	}
+	if abs, err = followLink(abs); err != nil {
+		return "", fmt.Errorf("archive %s %v; remove the link or choose another --archive", name, err)
+	}
+	fi, err := os.Lstat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return abs, nil
+	case err != nil:
+		return "", &Error{Op: "read the archive", Path: name, Err: err}
+	case fi.IsDir():
+		return "", fmt.Errorf("archive %s is a folder; --archive names the zip file to write, such as %s", name, filepath.Join(name, "site.zip"))
+	case !fi.Mode().IsRegular() || !isArchive(abs):
+		return "", fmt.Errorf("archive %s exists and is not an archive a Casefile build wrote; a build replaces the file whole, so choose another name, or, if it is an archive of an earlier Casefile version (they carried no mark), delete it once and build again", name)
+	}
+	return abs, nil
+}
+
+// ZipFile writes files as a zip archive to dest, which must be new or an
+// archive an earlier build wrote (see archiveTarget). The archive is written
+// to a temporary file next to dest and renamed into place only once
+// complete, so dest is either the previous file or the whole new archive,
+// never a half-written one; on error the temporary file is removed.
+func ZipFile(dest string, files map[string][]byte) (err error) {
+	abs, err := archiveTarget(dest)
 	if err != nil {
 		return err
 	}

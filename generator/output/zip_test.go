@@ -142,7 +142,7 @@ func TestWriteZipRefusesFileFolderClash(t *testing.T) {
 func TestZipFile(t *testing.T) {
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "site.zip")
-	if err := os.WriteFile(dest, []byte("previous archive"), 0o644); err != nil {
+	if err := ZipFile(dest, map[string][]byte{"index.html": []byte("previous archive")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ZipFile(dest, zipSite()); err != nil {
@@ -172,7 +172,11 @@ func TestZipFile(t *testing.T) {
 func TestZipFileErrorLeavesNoTempFile(t *testing.T) {
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "site.zip")
-	if err := os.WriteFile(dest, []byte("previous archive"), 0o644); err != nil {
+	if err := ZipFile(dest, map[string][]byte{"index.html": []byte("previous archive")}); err != nil {
+		t.Fatal(err)
+	}
+	previous, err := os.ReadFile(dest)
+	if err != nil {
 		t.Fatal(err)
 	}
 	site := zipSite()
@@ -180,8 +184,8 @@ func TestZipFileErrorLeavesNoTempFile(t *testing.T) {
 	if err := ZipFile(dest, site); err == nil {
 		t.Fatal("ZipFile with a bad path succeeded")
 	}
-	if got, _ := os.ReadFile(dest); string(got) != "previous archive" {
-		t.Errorf("previous archive changed to %q", got)
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, previous) {
+		t.Errorf("previous archive changed")
 	}
 	assertOnlyEntries(t, dir, "site.zip")
 }

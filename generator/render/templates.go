@@ -29,6 +29,7 @@ type Templates struct {
 	pool     sync.Pool
 	digest   uint64
 	cached   partialCache
+	links    []TemplateLink // written in the templates (Links)
 }
 
 // partialCache holds partialCached's HTML for one Site (one build).
@@ -98,6 +99,9 @@ func Load(theme, site fs.FS) (*Templates, diag.List) {
 		h.Write([]byte(name + "\x00" + files[name].text + "\x00"))
 	}
 	t.digest = h.Sum64()
+	for _, name := range sortedNames(files) {
+		t.links = append(t.links, templateLinks(files[name].display, name, files[name].text)...)
+	}
 	for _, name := range pageTemplates {
 		f, ok := files[name]
 		if !ok {

@@ -14,6 +14,7 @@ type Site struct {
 	Description string
 	BaseURL     string // absolute, ends with "/"
 	Language    string
+	Locale      string // og:locale form of Language ("en_US"); "" when unknown
 	Copyright   string
 	Twitter     string
 	Menu        []Link
@@ -112,12 +113,36 @@ type Month struct {
 
 // URL returns the link from this page to the site-relative path rel. In the
 // internal profile links are relative and name index.html explicitly, so
-// the folder also works opened from disk.
+// the folder also works opened from disk. An absolute URL
+// ("https://status.example/", "//cdn.example/x", "mailto:…") is returned
+// as given: a menu entry may link to another site.
 func (p *Page) URL(rel string) string {
+	if IsAbsURL(rel) {
+		return rel
+	}
 	if p.Site.Internal && (rel == "" || strings.HasSuffix(rel, "/")) {
 		rel += "index.html"
 	}
 	return p.Root + rel
+}
+
+// IsAbsURL reports whether s is an absolute URL (it starts with a scheme
+// and a colon) or a scheme-relative one ("//host/…"), not a path.
+func IsAbsURL(s string) bool {
+	if strings.HasPrefix(s, "//") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // MenuPath is p.Path when the site menu links to this page, else "": what

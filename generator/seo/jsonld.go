@@ -170,17 +170,25 @@ func (g *Graph) Add(nodes ...any) { g.Nodes = append(g.Nodes, nodes...) }
 
 // JSON encodes the graph as compact JSON with HTML escaping on: '<', '>',
 // '&', U+2028 and U+2029 come out as \u escapes, so the result is safe inside
-// a <script type="application/ld+json"> element. The encoder writes the
-// whole document at once into the builder, whose bytes become the string
-// without another copy.
+// a <script type="application/ld+json"> element. A list field without
+// omitempty is written [] when empty, never null (see noNullLists). The
+// encoder writes the whole document at once into the builder, whose bytes
+// become the string without another copy.
 func (g *Graph) JSON() (string, error) {
+	nodes := g.Nodes
+	if nodes == nil {
+		nodes = []any{}
+	}
+	for i, n := range nodes {
+		nodes[i] = noNullLists(n)
+	}
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
 	enc.SetEscapeHTML(true)
 	if err := enc.Encode(struct {
 		Context string `json:"@context"`
 		Graph   []any  `json:"@graph"`
-	}{"https://schema.org", g.Nodes}); err != nil {
+	}{"https://schema.org", nodes}); err != nil {
 		return "", err
 	}
 	return strings.TrimSuffix(sb.String(), "\n"), nil

@@ -12,6 +12,7 @@ import (
 	"casefile/generator/internal/strarena"
 	"casefile/generator/related"
 	"casefile/generator/render"
+	"casefile/generator/seo"
 )
 
 // assemble builds the site-wide structures: order, ids, related incidents,
@@ -49,6 +50,7 @@ func (b *builder) assemble() {
 		Description: b.cfg.Description,
 		BaseURL:     b.cfg.BaseURL,
 		Language:    b.cfg.Language,
+		Locale:      seo.OGLocale(b.cfg.Language),
 		Copyright:   b.cfg.Copyright,
 		Twitter:     b.cfg.Twitter,
 		Internal:    b.opts.Profile == ProfileInternal,
@@ -56,7 +58,7 @@ func (b *builder) assemble() {
 	}
 	b.timeline = b.years(true)
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Incidents", URL: "incidents/"})
-	if b.taxByName["keywords"] != nil {
+	if tx := b.taxByName["keywords"]; tx != nil && len(tx.Terms) > 0 {
 		b.site.Menu = append(b.site.Menu, render.Link{Name: "Keywords", URL: "keywords/"})
 	}
 	b.site.Menu = append(b.site.Menu, render.Link{Name: "Timeline", URL: "timeline/"})
@@ -70,8 +72,18 @@ func (b *builder) assemble() {
 		}
 	}
 	for _, m := range b.cfg.Menu {
-		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: strings.TrimPrefix(m.URL, "/")})
+		b.site.Menu = append(b.site.Menu, render.Link{Name: m.Name, URL: menuURL(m.URL)})
 	}
+}
+
+// menuURL is the site-relative path of a `menu:` entry's url ("/about/"
+// and "about/" are both the about page), or the url as given when it is
+// absolute: a link to another site, say.
+func menuURL(u string) string {
+	if render.IsAbsURL(u) {
+		return u
+	}
+	return strings.TrimPrefix(u, "/")
 }
 
 // relate picks each incident's related incidents: its explicit `related:`

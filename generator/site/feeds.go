@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strings"
 	"time"
 
 	"casefile/generator/content"
@@ -20,39 +21,101 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemap lists every indexable page. lastmod comes from the content's
-// updated/date, never from the build time, so unchanged pages keep theirs.
-func (b *builder) sitemap() ([]byte, error) {
-	us := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	newest := content.Date{}
-	for _, it := range b.incidents {
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// maxSitemapURLs is how many URLs one sitemap file may list (sitemaps.org:
+// 50,000 and 50 MB; a URL entry here is well under 1 KB).
+const maxSitemapURLs = 50000
+
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+// sitemapJobs writes the sitemap of the pages jobs wrote (run them once
+// they have): every page of an indexable kind but the second and later
+// pages of a paginated listing, which Hugo's sitemap leaves out too. A page
+// is in it because it was written, not because a list here names it.
+// lastmod comes from the content's updated/date (a listing's: its newest
+// incident's), never from the build time, so unchanged pages keep theirs.
+// Past maxSitemapURLs the URLs go to sitemap-1.xml, sitemap-2.xml, … and
+// sitemap.xml is their index, so robots.txt names one file either way.
+func (b *builder) sitemapJobs(jobs []job) []job {
+	var urls []sitemapURL
+	for i := range jobs {
+		j := &jobs[i]
+		if !j.written || j.paged || !indexable(j.kind) {
+			continue
+		}
+		dir, mod := strings.TrimSuffix(j.path, "index.html"), j.mod
+		if j.it != nil {
+			dir, mod = j.it.url, j.it.src.Modified()
+		}
+		urls = append(urls, sitemapURL{Loc: b.abs(dir), LastMod: isoDate(mod)})
+	}
+	return b.sitemapParts(urls, maxSitemapURLs)
+}
+
+// sitemapParts writes urls as sitemap.xml, or, past limit URLs, as parts
+// of at most limit and sitemap.xml as their index.
+func (b *builder) sitemapParts(urls []sitemapURL, limit int) []job {
+	if len(urls) <= limit {
+		return []job{b.sitemapFile("sitemap.xml", urls)}
+	}
+	var out []job
+	var index []sitemapURL
+	for n := 1; len(urls) > 0; n++ {
+		part := urls[:min(limit, len(urls))]
+		urls = urls[len(part):]
+		name := fmt.Sprintf("sitemap-%d.xml", n)
+		var newest string
+		for _, u := range part {
+			newest = max(newest, u.LastMod)
+		}
+		index = append(index, sitemapURL{Loc: b.abs(name), LastMod: newest})
+		out = append(out, b.sitemapFile(name, part))
+	}
+	k := b.keyer("sitemap index")
+	for _, u := range index {
+		k = k.str(u.Loc, u.LastMod)
+	}
+	return append(out, job{path: "sitemap.xml", what: "sitemap", key: k.sum(), make: func() ([]byte, error) {
+		return marshalXML(sitemapIndex{NS: sitemapNS, Sitemaps: index})
+	}})
+}
+
+// sitemapFile is the job that writes urls as the sitemap file name.
+func (b *builder) sitemapFile(name string, urls []sitemapURL) job {
+	k := b.keyer("sitemap").str(name)
+	for _, u := range urls {
+		k = k.str(u.Loc, u.LastMod)
+	}
+	return job{path: name, what: "sitemap", key: k.sum(), make: func() ([]byte, error) {
+		return marshalXML(urlset{NS: sitemapNS, URLs: urls})
+	}}
+}
+
+// newestOf is the latest modification of its (a zero Date for none).
+func newestOf(its []*incident) content.Date {
+	var newest content.Date
+	for _, it := range its {
 		if m := it.src.Modified(); m.After(newest.Time) {
 			newest = m
 		}
 	}
-	us.URLs = append(us.URLs, sitemapURL{Loc: b.abs(""), LastMod: isoDate(newest)})
-	for _, n := range pagerNumbers(len(b.incidents), b.cfg.Paginate) {
-		u := sitemapURL{Loc: b.abs(pagerURL("incidents/", n))}
-		if n == 1 {
-			u.LastMod = isoDate(newest)
-		}
-		us.URLs = append(us.URLs, u)
-	}
-	for _, it := range b.incidents {
-		us.URLs = append(us.URLs, sitemapURL{Loc: b.abs(it.url), LastMod: isoDate(it.src.Modified())})
-	}
-	for _, p := range b.pages {
-		us.URLs = append(us.URLs, sitemapURL{Loc: b.abs(p.url), LastMod: isoDate(modified(p.src.Date, p.src.Updated))})
-	}
-	return marshalXML(us)
+	return newest
 }
 
-func pagerNumbers(n, per int) []int {
-	out := make([]int, len(paginate(n, per)))
-	for i := range out {
-		out[i] = i + 1
+// newestAt is newestOf the incidents at indices idx.
+func (b *builder) newestAt(idx []int) content.Date {
+	var newest content.Date
+	for _, i := range idx {
+		if m := b.incidents[i].src.Modified(); m.After(newest.Time) {
+			newest = m
+		}
 	}
-	return out
+	return newest
 }
 
 type atomFeed struct {

@@ -76,7 +76,7 @@ func TestEmptyKnowledgeBase(t *testing.T) {
 	b.AssertFile("index.html", "0 incidents documented.")
 	b.AssertFile("incidents/index.html", "Nothing here yet.")
 	b.AssertNotInFile("incidents/index.html", `rel="next"`)
-	b.AssertFile("keywords/index.html", "<h1>Keywords</h1>")
+	b.AssertNoFile("keywords/index.html") // no keyword yet: no empty index
 	b.AssertFile("timeline/index.html", "No incidents yet.")
 	b.AssertFile("incidents.json", `"count":0,"incidents":[]`)
 }

@@ -325,3 +325,34 @@ func text(n *html.Node) string {
 	walk(n)
 	return sb.String()
 }
+
+// TestEmptyListsInJSONLD: the timeline and the listings of a knowledge base
+// with no incidents yet carry an ItemList whose itemListElement is [],
+// never null.
+func TestEmptyListsInJSONLD(t *testing.T) {
+	b := sitetest.Build(t, `
+-- casefile.yaml --
+base_url: https://kb.example.org/
+-- content/about.md --
+---
+title: About
+summary: Who we are.
+---
+Nothing yet.
+`)
+	for _, p := range []string{"index.html", "incidents/index.html", "timeline/index.html"} {
+		g := graphOf(t, b, p)
+		lists := nodesOfType(g, "ItemList")
+		if len(lists) != 1 {
+			t.Errorf("%s: %d ItemLists", p, len(lists))
+			continue
+		}
+		if items, ok := lists[0]["itemListElement"].([]any); !ok || len(items) != 0 {
+			t.Errorf("%s: itemListElement = %#v, want []", p, lists[0]["itemListElement"])
+		}
+		b.AssertNotInFile(p, "null")
+	}
+	// The timeline of a site with incidents lists no items either.
+	one := sitetest.Build(t, oneIncident)
+	one.AssertFile("timeline/index.html", `"itemListElement":[]`)
+}

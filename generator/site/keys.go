@@ -116,7 +116,8 @@ func (k keyer) sum() uint64 {
 }
 
 // siteDigest covers everything every page depends on: options, the config
-// file, the templates and the plain pages (the menu).
+// file, the templates, the plain pages and the menu (which links the
+// keyword index only while there is one).
 func (b *builder) siteDigest() uint64 {
 	if b.sess == nil {
 		return 0
@@ -129,6 +130,9 @@ func (b *builder) siteDigest() uint64 {
 	k = k.u64(b.tpl.Digest())
 	for _, p := range b.pages {
 		k = k.page(p.src)
+	}
+	for _, l := range b.site.Menu {
+		k = k.str(l.Name, l.URL)
 	}
 	return k.sum()
 }

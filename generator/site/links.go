@@ -12,6 +12,7 @@ import (
 	"casefile/generator/diag"
 	"casefile/generator/internal/meta"
 	"casefile/generator/markdown"
+	"casefile/generator/render"
 )
 
 // The link and FAQ checks run once the whole site is known: a link may name
@@ -274,6 +275,8 @@ func (b *builder) checkLinks(d *diag.List) {
 	for _, pg := range b.pages {
 		b.checkPage(pg.src.Source, pg.url, &pg.refs, d, sugg)
 	}
+	b.checkMenu(d, sugg)
+	b.checkTemplates(d, sugg)
 }
 
 // refsAt returns the refs of the incident or plain page at site folder
@@ -304,44 +307,88 @@ func (b *builder) refsAt(dir string) *refs {
 // built from source, against the written site. sugg finds "did you mean"
 // pages; nil for none.
 func (b *builder) checkPage(source, dir string, r *refs, d *diag.List, sugg *suggester) {
-	has := func(p string) bool { _, ok := b.claims.written[p]; return ok }
 	d.Append(r.problems)
 	for _, l := range r.links {
-		t := b.resolve(dir, l.dest)
-		if b.unchecked[t.path] || b.unchecked[t.path+"/"] {
-			continue // its own errors are reported
+		b.checkLink(source, l.line, l.col, dir, l.dest, l.dest, d, sugg)
+	}
+}
+
+// checkLink checks one same-site link, dest written on the page at site
+// folder dir, against the written site; a problem is reported at source,
+// line and col, naming the link as shown.
+func (b *builder) checkLink(source string, line, col int, dir, dest, shown string, d *diag.List, sugg *suggester) {
+	has := func(p string) bool { _, ok := b.claims.written[p]; return ok }
+	t := b.resolve(dir, dest)
+	if b.unchecked[t.path] || b.unchecked[t.path+"/"] {
+		return // its own errors are reported
+	}
+	hint := ""
+	switch {
+	case t.problem != "":
+	case t.path == "" || strings.HasSuffix(t.path, "/"):
+		if !has(t.path + "index.html") {
+			t.problem, hint = b.missing(source, dest, t.path, sugg)
 		}
-		hint := ""
+	case has(t.path):
+	case has(t.path + "/index.html"):
+		t.path += "/"
+	default:
+		t.problem, hint = b.missing(source, dest, t.path, sugg)
+	}
+	if t.problem == "" && t.frag != "" {
+		if target := b.refsAt(t.path); target != nil {
+			frag := t.frag
+			if f, err := url.PathUnescape(frag); err == nil {
+				frag = f
+			}
+			if _, found := slices.BinarySearch(target.anchors, idHash(frag)); !found && frag != "top" {
+				t.problem = "names no heading or question on that page"
+				hint = "link to the id of a heading or question there (see its table of contents); a heading's id is its text in lower case with hyphens"
+			}
+		}
+	}
+	if t.problem != "" {
+		if hint == "" {
+			hint = "fix the address or remove the link"
+		}
+		d.Errorf(source, line, col, hint, "link `%s` %s", meta.Shorten(shown, 80), t.problem)
+	}
+}
+
+// checkMenu checks the config's `menu:` links to this site: a url that is
+// not absolute is a path from the site's root ("/about/" or "about/").
+func (b *builder) checkMenu(d *diag.List, sugg *suggester) {
+	for _, m := range b.cfg.Menu {
+		dest := menuURL(m.URL)
+		if render.IsAbsURL(dest) && !b.sameSite(dest) {
+			continue // another site: not fetched
+		}
+		b.checkLink(b.cfgFile(), m.Line, m.Col, "", dest, m.URL, d, sugg)
+	}
+}
+
+// checkTemplates checks the links the templates write as they stand (see
+// render.TemplateLink): a path given to .URL or .Abs is one from the
+// site's root, an attribute value is checked when it is root-relative or
+// absolute on this site. A relative one names something else on every
+// page folder, and links to the page itself (#main) are the page's own.
+func (b *builder) checkTemplates(d *diag.List, sugg *suggester) {
+	if b.tpl == nil {
+		return
+	}
+	for _, l := range b.tpl.Links() {
+		dest := l.Dest
 		switch {
-		case t.problem != "":
-		case t.path == "" || strings.HasSuffix(t.path, "/"):
-			if !has(t.path + "index.html") {
-				t.problem, hint = b.missing(source, l.dest, t.path, sugg)
+		case render.IsAbsURL(dest):
+			if !b.sameSite(dest) {
+				continue
 			}
-		case has(t.path):
-		case has(t.path + "/index.html"):
-			t.path += "/"
-		default:
-			t.problem, hint = b.missing(source, l.dest, t.path, sugg)
+		case l.SitePath:
+			dest = strings.TrimPrefix(dest, "/")
+		case !strings.HasPrefix(dest, "/"):
+			continue // relative, "#frag", "?q", or "" (the page itself)
 		}
-		if t.problem == "" && t.frag != "" {
-			if target := b.refsAt(t.path); target != nil {
-				frag := t.frag
-				if f, err := url.PathUnescape(frag); err == nil {
-					frag = f
-				}
-				if _, found := slices.BinarySearch(target.anchors, idHash(frag)); !found && frag != "top" {
-					t.problem = "names no heading or question on that page"
-					hint = "link to the id of a heading or question there (see its table of contents); a heading's id is its text in lower case with hyphens"
-				}
-			}
-		}
-		if t.problem != "" {
-			if hint == "" {
-				hint = "fix the address or remove the link"
-			}
-			d.Errorf(source, l.line, l.col, hint, "link `%s` %s", meta.Shorten(l.dest, 80), t.problem)
-		}
+		b.checkLink(l.File, l.Line, l.Col, "", dest, l.Dest, d, sugg)
 	}
 }
 

@@ -44,6 +44,26 @@ type job struct {
 	// otherwise hold 300,000 closures and paths through its whole render
 	// for the collector to mark on every cycle.
 	it *incident
+
+	// What the sitemap says of a page (kind set): the sitemap lists every
+	// page runJobs wrote (written) whose kind is indexable, but the second
+	// and later pages of a paginated listing (paged), with its lastmod
+	// (mod; an incident's comes from it).
+	paged   bool
+	mod     content.Date
+	written bool
+}
+
+// indexable reports whether pages of kind are for search engines: all but
+// search results, the 404 page and redirects, which tell them to keep out
+// (robots noindex) and are not in the sitemap. The internal profile keeps
+// every page out, and lists the same ones in its sitemap.
+func indexable(kind string) bool {
+	switch kind {
+	case "search", "404", "redirect":
+		return false
+	}
+	return true
 }
 
 // renderAll renders and writes every output file on the workers (in lean
@@ -51,7 +71,11 @@ type job struct {
 // they are rendered, so the build never holds every page's HTML at once.
 func (b *builder) renderAll(ctx context.Context) error {
 	if !b.lean {
-		return b.runJobs(ctx, b.jobs())
+		jobs := b.jobs()
+		if err := b.runJobs(ctx, jobs); err != nil {
+			return err
+		}
+		return b.runJobs(ctx, b.sitemapJobs(jobs))
 	}
 	if b.searchEnabled {
 		b.index = search.NewIndexer(len(b.incidents))
@@ -66,7 +90,8 @@ func (b *builder) renderAll(ctx context.Context) error {
 		b.res.Diagnostics.Errorf("JSON export", 0, 0, "", "%v", err)
 		return b.stop()
 	}
-	err = b.runJobs(ctx, b.jobs())
+	jobs := b.jobs()
+	err = b.runJobs(ctx, jobs)
 	// A build holding errors is bound to fail: its export is abandoned
 	// (incidents with errors have no record), without an error of its own.
 	failing := len(b.held) > 0
@@ -80,6 +105,9 @@ func (b *builder) renderAll(ctx context.Context) error {
 	}
 	b.export = nil
 	b.res.Files += int(b.extraFiles.Swap(0))
+	if err == nil {
+		err = b.runJobs(ctx, b.sitemapJobs(jobs))
+	}
 	return err
 }
 
@@ -174,6 +202,7 @@ func (b *builder) runJobs(ctx context.Context, jobs []job) error {
 		b.res.Files++
 		if j.kind != "" {
 			b.res.Pages[j.kind]++
+			jobs[i].written = true
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -254,7 +283,8 @@ func (b *builder) jobs() []job {
 		jobs = append(jobs, job{path: p, what: what, kind: kind, make: fn})
 	}
 	all := b.keyer("").u64(b.allListed)
-	jobs = append(jobs, job{path: "index.html", what: "home page", kind: "home", make: b.renderHome, key: all.str("home").sum()})
+	newest := newestOf(b.incidents)
+	jobs = append(jobs, job{path: "index.html", what: "home page", kind: "home", make: b.renderHome, key: all.str("home").sum(), mod: newest})
 	for _, it := range b.incidents {
 		k := b.keyer("incident").incident(it.src).listed(it.related...)
 		jobs = append(jobs, job{what: it.src.Source, kind: "incident", key: k.sum(), it: it})
@@ -263,7 +293,8 @@ func (b *builder) jobs() []job {
 		}
 	}
 	for _, pg := range b.pages {
-		jobs = append(jobs, job{pageDir(pg.url), pg.src.Source, "page", func() ([]byte, error) { return b.renderPage(pg) }, b.keyer("page").page(pg.src).sum(), nil, nil})
+		jobs = append(jobs, job{path: pageDir(pg.url), what: pg.src.Source, kind: "page", make: func() ([]byte, error) { return b.renderPage(pg) }, key: b.keyer("page").page(pg.src).sum(),
+			mod: modified(pg.src.Date, pg.src.Updated)})
 		for _, a := range pg.src.Aliases {
 			b.addAlias(&jobs, a, pg.url, pg.src.Source)
 		}
@@ -273,7 +304,7 @@ func (b *builder) jobs() []job {
 		k := b.keyer("list").int(n, len(chunks), len(b.incidents)).listed(b.incidents[chunk[0]:chunk[1]]...)
 		jobs = append(jobs, job{path: pageDir(pagerURL("incidents/", n+1)), what: "incident list", kind: "list", key: k.sum(), into: func(buf *bytes.Buffer) error {
 			return b.renderListTo(buf, n+1, len(chunks), chunk)
-		}})
+		}, paged: n > 0, mod: newest})
 	}
 	jobs = append(jobs, b.taxonomyJobs()...)
 	jobs = append(jobs, b.timelineJobs()...)
@@ -282,15 +313,10 @@ func (b *builder) jobs() []job {
 	}
 	jobs = append(jobs, b.searchJobs()...)
 	jobs = append(jobs, b.wikiJobs()...)
-	jobs = append(jobs, job{"404.html", "404 page", "404", b.render404, all.str("404").sum(), nil, nil})
-	sm := all.str("sitemap")
-	for _, pg := range b.pages {
-		sm = sm.page(pg.src)
-	}
-	jobs = append(jobs, job{"sitemap.xml", "sitemap", "", b.sitemap, sm.sum(), nil, nil})
-	jobs = append(jobs, job{"feed.xml", "feed", "", b.siteFeed, b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum(), nil, nil})
+	jobs = append(jobs, job{path: "404.html", what: "404 page", kind: "404", make: b.render404, key: all.str("404").sum()})
+	jobs = append(jobs, job{path: "feed.xml", what: "feed", make: b.siteFeed, key: b.keyer("feed").listed(b.incidents[:min(feedSize, len(b.incidents))]...).sum()})
 	add("robots.txt", "robots.txt", "", b.robots)
-	jobs = append(jobs, job{chromaCSS, "code highlighting styles", "", func() ([]byte, error) { return b.md.Stylesheet(), nil }, b.keyer("chroma").sum(), nil, nil})
+	jobs = append(jobs, job{path: chromaCSS, what: "code highlighting styles", make: func() ([]byte, error) { return b.md.Stylesheet(), nil }, key: b.keyer("chroma").sum()})
 	jobs = append(jobs, b.staticJobs()...)
 	return jobs
 }
@@ -327,7 +353,7 @@ func (b *builder) staticJobs() []job {
 	var jobs []job
 	for _, rel := range sortedKeys(files) {
 		fsys := files[rel]
-		jobs = append(jobs, job{rel, "static/" + rel, "", func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }, 0, nil, nil})
+		jobs = append(jobs, job{path: rel, what: "static/" + rel, make: func() ([]byte, error) { return fs.ReadFile(fsys, "static/"+rel) }})
 	}
 	return jobs
 }
@@ -347,7 +373,6 @@ func (b *builder) addAlias(jobs *[]job, alias, target, source string) {
 		pg := b.newPage("redirect", strings.TrimSuffix(out, "index.html"), "Page moved", "")
 		pg.Redirect = pg.URL(target)
 		pg.Canonical = b.abs(target)
-		pg.NoIndex = true
 		pg.JSONLD = ""
 		return b.tpl.Render("redirect.html", pg)
 	}})
@@ -387,7 +412,7 @@ func (b *builder) newPage(kind, dir, heading, desc string) *render.Page {
 		Canonical:   b.abs(dir),
 		Image:       b.absImage(b.cfg.Image),
 		OGType:      "website",
-		NoIndex:     b.opts.Profile == ProfileInternal,
+		NoIndex:     b.opts.Profile == ProfileInternal || !indexable(kind),
 		Styles:      []string{"css/main.css"}, // + css/chroma.css on pages with highlighted code
 		Feed:        "feed.xml",
 	}
@@ -572,7 +597,6 @@ func (b *builder) render404() ([]byte, error) {
 	pg := b.newPage("404", "", "Page not found", "")
 	pg.Path = "404.html"
 	pg.Canonical = ""
-	pg.NoIndex = true
 	n := min(5, len(b.incidents))
 	for _, it := range b.incidents[:n] {
 		pg.Incidents = append(pg.Incidents, it.card)

@@ -34,7 +34,6 @@ func (b *builder) searchJobs() []job {
 	jobs := []job{{path: pageDir("search/"), what: "search page", kind: "search", make: func() ([]byte, error) {
 		pg := b.newPage("search", "search/", "Search", "Search every incident of "+b.cfg.Title+".")
 		pg.Crumbs = []render.Link{{Name: "Home", URL: ""}, {Name: "Search", URL: "search/", Current: true}}
-		pg.NoIndex = true // result pages are not for search engines
 		if err := b.setJSONLD(pg, b.pageGraph(pg, "SearchResultsPage", content.Date{}, content.Date{})); err != nil {
 			return nil, err
 		}

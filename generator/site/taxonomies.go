@@ -104,16 +104,26 @@ func (b *builder) termLinks(name string, values []string) []render.Link {
 }
 
 // taxonomyJobs renders every taxonomy's index page, its term pages
-// (paginated) and a feed per term.
+// (paginated) and a feed per term. A taxonomy no published incident uses
+// has no index page: it would list nothing (nor does the menu link it).
 func (b *builder) taxonomyJobs() []job {
 	var jobs []job
 	for _, tx := range b.taxonomies {
+		if len(tx.Terms) == 0 {
+			continue
+		}
 		ik := b.keyer("terms").str(tx.Name)
+		var newest content.Date
 		for _, term := range tx.Terms {
 			ik = ik.str(term.Name, term.Slug).int(len(term.Items))
 		}
-		jobs = append(jobs, job{pageDir(tx.URL()), tx.Name + " index", "taxonomy", func() ([]byte, error) { return b.renderTerms(tx) }, ik.sum(), nil, nil})
+		jobs = append(jobs, job{path: pageDir(tx.URL()), what: tx.Name + " index", kind: "taxonomy", make: func() ([]byte, error) { return b.renderTerms(tx) }, key: ik.sum()})
+		index := len(jobs) - 1
 		for _, term := range tx.Terms {
+			mod := b.newestAt(term.Items)
+			if mod.After(newest.Time) {
+				newest = mod
+			}
 			chunks := paginate(len(term.Items), b.cfg.Paginate)
 			for n, chunk := range chunks {
 				k := b.keyer("term").str(tx.Name, term.Name).int(n, len(chunks), len(term.Items))
@@ -122,7 +132,7 @@ func (b *builder) taxonomyJobs() []job {
 				}
 				jobs = append(jobs, job{path: pageDir(pagerURL(tx.TermURL(term), n+1)), what: tx.Name + " " + term.Name, kind: "term", key: k.sum(), into: func(buf *bytes.Buffer) error {
 					return b.renderTermTo(buf, tx, term, n+1, len(chunks), chunk)
-				}})
+				}, paged: n > 0, mod: mod})
 			}
 			fk := b.keyer("termfeed").str(tx.Name, term.Name)
 			for _, i := range term.Items[:min(feedSize, len(term.Items))] {
@@ -136,6 +146,7 @@ func (b *builder) taxonomyJobs() []job {
 				return b.feed(fmt.Sprintf("%s: %s", b.cfg.Title, term.Name), "", tx.TermURL(term), items)
 			}})
 		}
+		jobs[index].mod = newest
 	}
 	return jobs
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"casefile/generator/chart"
+	"casefile/generator/content"
 	"casefile/generator/render"
 )
 
@@ -53,8 +54,11 @@ func (b *builder) years(withCards bool) []render.Year {
 }
 
 // monthChart draws incidents per month, stacked by severity, over the whole
-// span of the knowledge base.
-// It returns the SVG, and the numbers per year for a data table.
+// span of the knowledge base. Incidents far older than the rest (see
+// outlierCut) are drawn as one bar left of a break in the axis, which the
+// chart says in a note, so that a postmortem of 1628 does not squeeze the
+// other 75 years into a sliver. It returns the SVG, and the numbers per
+// year (every year, those before the break too) for a data table.
 func (b *builder) monthChart(id string, compact bool) (svg template.HTML, rows []render.ChartRow, cols []string) {
 	series := make([]chart.Series, len(severityOrder))
 	for i, so := range severityOrder {
@@ -68,14 +72,15 @@ func (b *builder) monthChart(id string, compact bool) (svg template.HTML, rows [
 	if len(b.incidents) == 0 {
 		return "", nil, cols
 	}
-	first := monthOf(b.incidents[len(b.incidents)-1].src.Date.Time)
-	last := monthOf(b.incidents[0].src.Date.Time)
 	counts := map[time.Time][]int{}
 	yearRows := map[int][]int{}
-	for _, it := range b.incidents {
+	var months []time.Time // distinct, oldest first
+	for k := len(b.incidents) - 1; k >= 0; k-- {
+		it := b.incidents[k]
 		m := monthOf(it.src.Date.Time)
 		if counts[m] == nil {
 			counts[m] = make([]int, len(severityOrder))
+			months = append(months, m)
 		}
 		s := severityIndex(it.src.Severity)
 		counts[m][s]++
@@ -85,7 +90,27 @@ func (b *builder) monthChart(id string, compact bool) (svg template.HTML, rows [
 		}
 		yearRows[y][s]++
 	}
+	cut := outlierCut(months, counts)
+	first, last := months[cut], months[len(months)-1]
 	var buckets []chart.Bucket
+	note, earlier := "", ""
+	if cut > 0 {
+		c := make([]int, len(severityOrder))
+		n := 0
+		for _, m := range months[:cut] {
+			for s, x := range counts[m] {
+				c[s] += x
+				n += x
+			}
+		}
+		earlier = strconv.Itoa(months[0].Year())
+		if y := months[cut-1].Year(); y != months[0].Year() {
+			earlier += "–" + strconv.Itoa(y)
+		}
+		buckets = append(buckets, chart.Bucket{Label: earlier, Tick: earlier, Counts: c})
+		note = fmt.Sprintf("Axis broken: %s before %d (%s) at the left, not to time scale.",
+			plural(n, "incident", "incidents"), first.Year(), earlier)
+	}
 	busiest, busiestN := time.Time{}, 0
 	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
 		c := counts[m]
@@ -96,7 +121,7 @@ func (b *builder) monthChart(id string, compact bool) (svg template.HTML, rows [
 		if m.Month() == time.January || m.Equal(first) {
 			tick = strconv.Itoa(m.Year())
 		}
-		buckets = append(buckets, chart.Bucket{Label: m.Format("January 2006"), Tick: tick, Counts: c})
+		buckets = append(buckets, chart.Bucket{Label: m.Format("January 2006"), Tick: tick, Counts: c, Break: cut > 0 && m.Equal(first)})
 		if t := total(c); t > busiestN {
 			busiest, busiestN = m, t
 		}
@@ -105,17 +130,55 @@ func (b *builder) monthChart(id string, compact bool) (svg template.HTML, rows [
 	desc := fmt.Sprintf("Stacked bars of %s per month from %s to %s, coloured by severity. The busiest month was %s with %s.",
 		plural(len(b.incidents), "incident", "incidents"), first.Format("January 2006"), last.Format("January 2006"),
 		busiest.Format("January 2006"), plural(busiestN, "incident", "incidents"))
-	opts := chart.Options{ID: id, Compact: compact}
+	if cut > 0 {
+		desc = fmt.Sprintf("Stacked bars of %s per month from %s to %s, coloured by severity, after one bar for the %s before (%s); the axis is broken between them. The busiest month was %s with %s.",
+			plural(len(b.incidents), "incident", "incidents"), first.Format("January 2006"), last.Format("January 2006"),
+			plural(total(buckets[0].Counts), "incident", "incidents"), earlier,
+			busiest.Format("January 2006"), plural(busiestN, "incident", "incidents"))
+	}
+	opts := chart.Options{ID: id, Compact: compact, Note: note}
 	if compact {
 		opts.Height = 120
 	}
 	svg = chart.StackedBars(title, desc, buckets, series, opts)
-	for y := last.Year(); y >= first.Year(); y-- {
+	for y := last.Year(); y >= months[0].Year(); y-- {
 		if r := yearRows[y]; r != nil {
 			rows = append(rows, render.ChartRow{Label: strconv.Itoa(y), Counts: r, Total: total(r)})
 		}
 	}
 	return svg, rows, cols
+}
+
+// outlierCut returns the index of the first month (of months, distinct and
+// oldest first) the chart draws to scale: 0, unless the oldest incidents
+// sit far from the rest. The axis is broken before month c when the gap
+// before it is at least minGap and longer than the months from c to the
+// end, and fewer incidents lie before it than from it on; of such months
+// the latest, so the months drawn to scale are as few as can be.
+func outlierCut(months []time.Time, counts map[time.Time][]int) int {
+	const minGap = 10 * 12 // months
+	n := len(months)
+	if n < 2 {
+		return 0
+	}
+	before := make([]int, n+1) // incidents in months[:i]
+	for i, m := range months {
+		before[i+1] = before[i] + total(counts[m])
+	}
+	all := before[n]
+	for c := n - 1; c >= 1; c-- {
+		gap := monthsBetween(months[c-1], months[c])
+		span := monthsBetween(months[c], months[n-1]) + 1
+		if gap >= minGap && gap > span && before[c] < all-before[c] {
+			return c
+		}
+	}
+	return 0
+}
+
+// monthsBetween counts the months from a to b (first days of months).
+func monthsBetween(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
 }
 
 func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
@@ -129,8 +192,9 @@ func total(xs []int) int {
 }
 
 func (b *builder) timelineJobs() []job {
-	jobs := []job{{pageDir("timeline/"), "timeline", "timeline", b.renderTimeline, b.keyer("timeline").u64(b.allListed).sum(), nil, nil}}
+	jobs := []job{{path: pageDir("timeline/"), what: "timeline", kind: "timeline", make: b.renderTimeline, key: b.keyer("timeline").u64(b.allListed).sum(), mod: newestOf(b.incidents)}}
 	years := map[int]keyer{}
+	newest := map[int]content.Date{}
 	for _, it := range b.incidents {
 		y := it.src.Date.Year()
 		k, ok := years[y]
@@ -138,10 +202,13 @@ func (b *builder) timelineJobs() []job {
 			k = b.keyer("year").int(y)
 		}
 		years[y] = k.listed(it)
+		if m := it.src.Modified(); m.After(newest[y].Time) {
+			newest[y] = m
+		}
 	}
 	for _, y := range b.timeline {
 		k := years[y.Year]
-		jobs = append(jobs, job{pageDir(y.URL), fmt.Sprintf("timeline %d", y.Year), "timeline", func() ([]byte, error) { return b.renderYear(y.Year) }, k.sum(), nil, nil})
+		jobs = append(jobs, job{path: pageDir(y.URL), what: fmt.Sprintf("timeline %d", y.Year), kind: "timeline", make: func() ([]byte, error) { return b.renderYear(y.Year) }, key: k.sum(), mod: newest[y.Year]})
 	}
 	return jobs
 }

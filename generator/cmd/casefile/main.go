@@ -43,7 +43,9 @@ Usage:
 
 Flags:
   -s, --source DIR      knowledge-base folder (default ".")
-  -o, --out DIR         output folder (default "<source>/public")
+  -o, --out DIR         output folder (default "<source>/public", with --profile
+                        internal "<source>/public-internal"); must be new, empty or an
+                        earlier build's
       --profile NAME    public (default) or internal
       --base-url URL    override base_url from the config
       --drafts          include drafts
@@ -123,7 +125,11 @@ func parse(name string, args []string, stderr io.Writer) (*flags, error) {
 	}
 	f.color = useColor(stderr, os.Getenv)
 	if f.out == "" {
+		// The internal profile never defaults to the public site's folder.
 		f.out = filepath.Join(f.source, "public")
+		if f.profile == site.ProfileInternal {
+			f.out = filepath.Join(f.source, "public-internal")
+		}
 		// A profile may name its own output folder in the config.
 		if cfg, _ := config.Load(os.DirFS(f.source)); cfg.Profiles[f.profile].Output != "" {
 			f.out = filepath.Join(f.source, filepath.FromSlash(cfg.Profiles[f.profile].Output))
@@ -256,6 +262,10 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // buildArchive builds into memory and writes one zip archive, for upload to
 // an intranet host; nothing else is written.
 func buildArchive(ctx context.Context, f *flags, stdout, stderr io.Writer) int {
+	if err := output.CheckArchive(f.source, f.archive); err != nil {
+		fmt.Fprintln(stderr, "casefile:", err)
+		return 1
+	}
 	mem := output.NewMemory()
 	res, err := site.Build(ctx, options(f, mem))
 	report(stderr, f, res)

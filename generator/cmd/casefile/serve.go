@@ -115,7 +115,13 @@ type liveLoop struct {
 	logf           func(format string, args ...any)
 	later          chan *site.Later // deferred late files (search index), applied by run
 	broken         bool             // the last build failed: the overlay is shown
+	warned         map[warning]bool // the warnings of the last good build, printed when they appeared
 }
+
+// warning is a warning as told apart across rebuilds: by file and text, not
+// position, so that an edit moving it to another line does not print it
+// again.
+type warning struct{ file, msg, hint string }
 
 // run rebuilds on every batch until ctx ends, the batches end, or the server
 // stops (served), applying deferred work as it arrives.
@@ -181,10 +187,18 @@ func (lp *liveLoop) rebuild(ctx context.Context, paths []string) {
 	if f.navigate && len(u.Edited) > 0 {
 		srv.Navigate(u.Edited[0])
 	}
-	if !f.quiet {
-		for _, d := range u.Result.Diagnostics.Warnings() {
+	// Each warning is printed once, when it appears; again only after a
+	// build without it.
+	warned := map[warning]bool{}
+	for _, d := range u.Result.Diagnostics.Warnings() {
+		w := warning{d.File, d.Msg, d.Hint}
+		if !lp.warned[w] && !f.quiet {
 			fmt.Fprintln(stderr, formatDiag(d, f.color))
 		}
+		warned[w] = true
+	}
+	lp.warned = warned
+	if !f.quiet {
 		fmt.Fprintf(stdout, "%s: %d files changed, %d removed, in %s\n", time.Now().Format("15:04:05"), len(u.Changed), len(u.Removed), time.Since(start).Round(time.Millisecond))
 	}
 	if u.Deferred != nil {
