@@ -113,6 +113,10 @@ type decoder struct {
 	meta.Decoder
 	loc *time.Location
 	top *meta.Node // the opening delimiter: where "missing field" points
+
+	fm    []byte // the front matter, for textPos
+	first int    // the line of the file fm starts on
+	lines []int  // offsets in fm where lines start; made by textPos when needed
 }
 
 // parse splits src and parses its front matter; root is nil when that failed.
@@ -129,6 +133,7 @@ func parse(file string, src []byte, loc *time.Location) (d *decoder, fm FrontMat
 		return d, fm, nil, nil, 0
 	}
 	d.checkUTF8(body, bodyLine)
+	d.fm, d.first = fm.Data, fm.Line
 	var ds diag.List
 	if fm.Format == "toml" {
 		root, ds = meta.ParseTOML(file, fm.Data, fm.Line)
@@ -239,6 +244,7 @@ func DecodeIncident(file string, src []byte, loc *time.Location) (*Incident, dia
 			in.Draft = d.Bool(v, k)
 		case "internal_notes":
 			in.InternalNotes, in.NotesLine = d.Text(v, k), v.Line
+			in.NotesAt = d.textPos(v, in.InternalNotes)
 		default:
 			d.Unknown(kv.Key, "", IncidentKeys, synonyms)
 		}
@@ -536,6 +542,9 @@ func (d *decoder) faq(v *meta.Node, key string) (out []FAQEntry) {
 			Answer:   d.field(e, f[1], "faq", "answer", true)}
 		if f[0] != nil {
 			q.Line, q.Col = f[0].Line, f[0].Col
+		}
+		if f[1] != nil {
+			q.AnswerAt = d.textPos(f[1], q.Answer)
 		}
 		out = append(out, q)
 	})

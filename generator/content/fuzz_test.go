@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"casefile/generator/diag"
 )
@@ -26,6 +27,9 @@ func FuzzSplitAndDecode(f *testing.F) {
 		"+++\na.b.c = 1\n[a.d]\ne = [[1], {f = 2}]\n+++\n",
 		"---\n- x\n---\n",
 		"---\ntitle: T\ntitle: U\n? [a]\n: b\n---\n",
+		"---\nfaq:\n  - question: Q\n    answer: |\n      a [l](/x/)\n        b [m](/y/)\ninternal_notes: >-\n  c\n\n  [n](/z/) \"q\"\n---\n",
+		"---\nfaq: [{question: Q, answer: \"x\\t[l](/x/)\\\n  y [m](/y/)\"}]\n---\n",
+		"+++\ninternal_notes = \"\"\"\n[l](/x/)\n  y\\\n  [m](/m/)\"\"\"\n+++\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -50,6 +54,25 @@ func FuzzSplitAndDecode(f *testing.F) {
 		}
 		in, ds := DecodeIncident("f.md", src, time.UTC)
 		check(ds)
+		// Every position inside a front-matter text value maps into the file.
+		if in != nil {
+			texts := map[string]TextPos{in.InternalNotes: in.NotesAt}
+			for _, q := range in.FAQ {
+				texts[q.Answer] = q.AnswerAt
+			}
+			for text, at := range texts {
+				if len(text) > 4096 {
+					continue
+				}
+				for i, l := range strings.Split(text, "\n") {
+					for c := 1; c <= utf8.RuneCountInString(l)+1; c++ {
+						if line, col := at.At(text, i+1, c); (line < 1 || line > lines || col < 1) && at.Line != 0 {
+							t.Fatalf("%d:%d of %q maps to %d:%d, outside the file (%d lines)", i+1, c, text, line, col, lines)
+						}
+					}
+				}
+			}
+		}
 		if !ds.HasErrors() && (in == nil || in.Title == "" || in.Summary == "" || len(in.Keywords) == 0 || in.Date.IsZero() || CheckSlug(in.Slug) != "" || in.ID == "") {
 			t.Fatalf("decode without errors gave an incomplete incident: %+v", in)
 		}

@@ -123,9 +123,9 @@ func TestDecodeFullIncident(t *testing.T) {
 			{Date{tm("2024-01-02T10:00:00Z"), PrecisionTime}, "Writes fail.", 25},
 		},
 		Sources: []Source{{"Postmortem", "https://example.org/pm", "Example", Date{tm("2024-01-01T00:00:00Z"), PrecisionYear}, 28}},
-		FAQ:     []FAQEntry{{"Was data lost?", "No. **Nothing** was lost.", 33, 15}},
+		FAQ:     []FAQEntry{{"Was data lost?", "No. **Nothing** was lost.", 33, 15, TextPos{Line: 34, Col: 13}}},
 		Related: []string{"INC-42"}, Aliases: []string{"/2024/db-full/"},
-		Image: "/img/disk.png", Draft: true, InternalNotes: "Ask Jane.", NotesLine: 40,
+		Image: "/img/disk.png", Draft: true, InternalNotes: "Ask Jane.", NotesLine: 40, NotesAt: TextPos{Line: 40, Col: 17},
 	}
 	in.pos = pos{}
 	if !reflect.DeepEqual(in, want) {
@@ -439,9 +439,9 @@ Body text.
 			in.Sources[i].Line = 0
 		}
 		for i := range in.FAQ {
-			in.FAQ[i].Line, in.FAQ[i].Col = 0, 0
+			in.FAQ[i].Line, in.FAQ[i].Col, in.FAQ[i].AnswerAt = 0, 0, TextPos{}
 		}
-		in.NotesLine = 0
+		in.NotesLine, in.NotesAt = 0, TextPos{}
 	}
 	if !reflect.DeepEqual(y, tm) {
 		t.Errorf("yaml\n%#v\ntoml\n%#v", y, tm)

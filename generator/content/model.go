@@ -56,6 +56,7 @@ type FAQEntry struct {
 	Answer   string // markdown
 	Line     int    // line of the question in the source file
 	Col      int
+	AnswerAt TextPos // where the answer is written, for positions inside it
 }
 
 // Severity and status values allowed in front matter.
@@ -95,8 +96,9 @@ type Incident struct {
 	Aliases       []string // old URL paths, e.g. /2021/old-name/
 	Image         string
 	Draft         bool
-	InternalNotes string // markdown, internal profile only
-	NotesLine     int    // line of internal_notes' value in Source
+	InternalNotes string  // markdown, internal profile only
+	NotesLine     int     // line of internal_notes' value in Source
+	NotesAt       TextPos // where internal_notes is written, for positions inside it
 
 	pos pos // where slug, id, date, related and aliases were written; zero when not decoded here
 }

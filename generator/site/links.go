@@ -65,18 +65,28 @@ type linkSink struct {
 	idList []string // sorted ids, made on the first bad fragment
 }
 
-// add records links found in markdown that starts at line base of the
-// source file; exact says whether positions within the markdown map to the
-// file (a body), or every link is reported at base (a front-matter value).
-func (s *linkSink) add(links []markdown.LinkRef, blocked []markdown.BlockedLink, base int, exact bool) {
+// place is where some markdown is in its source file: a body, which starts
+// at line base, or a front-matter text value (text, written at pos).
+type place struct {
+	base int
+	text string
+	pos  *content.TextPos
+}
+
+// add records links found in markdown at place pl of the source file.
+func (s *linkSink) add(links []markdown.LinkRef, blocked []markdown.BlockedLink, pl place) {
+	var cur content.TextCursor // positions in a front-matter value, in order
+	if pl.pos != nil {
+		cur = pl.pos.Cursor(pl.text)
+	}
 	at := func(line, col int) (int, int) {
-		if exact {
-			return base + line - 1, col
+		if pl.pos != nil {
+			return cur.At(line, col)
 		}
-		return base, 0
+		return pl.base + line - 1, col
 	}
 	for _, l := range blocked {
-		line, _ := at(l.Line, 0)
+		line, _ := at(l.Line, 1)
 		s.d.Warnf(s.source, line, 0, "links may use http, https, mailto and tel only; link to a page that shows the content instead",
 			"link `%s` was removed: its scheme is not allowed", meta.Shorten(l.Dest, 60))
 	}

@@ -119,7 +119,7 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 		ids[h.ID] = true
 	}
 	sink := linkSink{b: b, source: p.Source, ids: ids, r: &pg.refs, d: &d}
-	sink.add(res.Links, res.BlockedLinks, p.BodyLine, true)
+	sink.add(res.Links, res.BlockedLinks, place{base: p.BodyLine})
 	sink.finish()
 	return pg, d
 }
@@ -183,7 +183,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	type fmLinks struct {
 		links   []markdown.LinkRef
 		blocked []markdown.BlockedLink
-		line    int
+		at      place
 	}
 	var answerLinks []fmLinks
 	for _, f := range in.FAQ {
@@ -204,7 +204,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
-		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, f.Line})
+		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, place{text: f.Answer, pos: &f.AnswerAt}})
 	}
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, "", in.BodyLine + f.Line - 1, f.Col})
@@ -247,12 +247,12 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		for _, h := range frag.Headings {
 			ids[h.ID] = true
 		}
-		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, in.NotesLine})
+		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, place{text: in.InternalNotes, pos: &in.NotesAt}})
 	}
 	sink := linkSink{b: b, source: in.Source, ids: ids, r: &it.refs, d: &d}
-	sink.add(res.Links, res.BlockedLinks, in.BodyLine, true)
+	sink.add(res.Links, res.BlockedLinks, place{base: in.BodyLine})
 	for _, l := range answerLinks {
-		sink.add(l.links, l.blocked, l.line, false)
+		sink.add(l.links, l.blocked, l.at)
 	}
 	sink.finish()
 

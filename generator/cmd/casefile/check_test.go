@@ -83,7 +83,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 		"content/incidents/a.md:18:1: error: link `/keywords/nope/` points to nothing on the site",
 		"content/incidents/a.md:18:35: error: link `/incidents/b/#root-causes` names no heading or question on that page",
 		"content/incidents/b.md:3:7: warning: `date` 2999-01-03 is in the future",
-		"content/incidents/b.md:7: error: link `/nothing/` points to nothing on the site",
+		"content/incidents/b.md:7:21: error: link `/nothing/` points to nothing on the site",
 		"content/incidents/b.md:13:1: warning: the same FAQ question is asked in content/incidents/a.md:14",
 		"content/incidents/b.md:17:1: error: FAQ question \"Empty?\" has no answer",
 		"content/incidents/c.md:6:7: error: incident slug `b` is already used by content/incidents/b.md",
