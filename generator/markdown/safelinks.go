@@ -55,6 +55,7 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 	blocked, _ := pc.Get(blockedKey).(*[]blockedLink)
 	kept, _ := pc.Get(linksKey).(*[]linkRef)
 	rewrite, _ := pc.Get(rewriteKey).(func(string) (string, bool))
+	edits, _ := pc.Get(editsKey).(*sourceEdits)
 	rewritten := func(dest []byte) []byte {
 		if rewrite != nil {
 			if nd, ok := rewrite(string(resolveURL(dest))); ok {
@@ -75,6 +76,9 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 				n.Destination = []byte("#")
 			} else {
 				keep(kept, n.Destination, n, false)
+				if edits != nil {
+					edits.dest(n.Destination)
+				}
 				n.Destination = rewritten(n.Destination)
 			}
 		case *ast.Image:
@@ -83,6 +87,9 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 				n.Destination = []byte("#")
 			} else {
 				keep(kept, n.Destination, n, true)
+				if edits != nil {
+					edits.dest(n.Destination)
+				}
 				n.Destination = rewritten(n.Destination)
 			}
 		case *ast.AutoLink:
@@ -93,6 +100,8 @@ func (safeLinkTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 			if !SafeURL(url) {
 				record(blocked, url, n)
 				autolinks = append(autolinks, n)
+			} else if n.AutoLinkType == ast.AutoLinkURL && edits != nil {
+				edits.autolink(n.Label(src), url)
 			} else if n.AutoLinkType == ast.AutoLinkURL && keep(kept, url, n, false) {
 				// linkify starts a bare URL's node at the space before it
 				l := &(*kept)[len(*kept)-1]

@@ -3,17 +3,25 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"net/url"
+	"path"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"casefile/generator/markdown"
 )
 
 // The wiki import format (internal builds): wiki/<slug>.md per incident and
 // wiki/index.md, Markdown with YAML front matter, which wiki engines that
 // import Markdown folders (Wiki.js, Outline, GitLab and GitHub wikis,
 // Confluence's Markdown importer) take as they are. Links between incidents
-// point at the sibling .md files; the page's HTML in the export is linked
-// from the front matter.
+// point at the sibling .md files, in the related list and in the markdown
+// written by authors (body, FAQ answers, internal notes) alike; other links
+// to the site become its absolute URLs; the page's HTML in the export is
+// linked from the front matter. Plain-text fields (title, summary, timeline,
+// questions, sources) are escaped so that they show as written: a title
+// holding `<img …>` or `*` is text, not markup.
 type wikiMeta struct {
 	Title      string   `yaml:"title"`
 	ID         string   `yaml:"id"`
@@ -48,9 +56,9 @@ func (b *builder) wikiJobs() []job {
 
 func (b *builder) wikiIndex() ([]byte, error) {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "# %s\n\n%d incidents, newest first.\n\n| Date | Severity | Incident |\n|---|---|---|\n", b.cfg.Title, len(b.incidents))
+	fmt.Fprintf(&sb, "# %s\n\n%d incidents, newest first.\n\n| Date | Severity | Incident |\n|---|---|---|\n", markdown.EscapeText(b.cfg.Title), len(b.incidents))
 	for _, it := range b.incidents {
-		fmt.Fprintf(&sb, "| %s | %s | [%s](%s.md) |\n", it.card.Date.ISO, it.src.Severity, mdEscape(it.src.Title), it.src.Slug)
+		fmt.Fprintf(&sb, "| %s | %s | [%s](%s) |\n", it.card.Date.ISO, it.src.Severity, markdown.EscapeText(it.src.Title), markdown.EscapeDestination(it.src.Slug+".md"))
 	}
 	return []byte(sb.String()), nil
 }
@@ -63,7 +71,7 @@ func wikiPath(it *incident) string { return "wiki/" + it.src.Slug + ".md" }
 func (b *builder) writeWikiPage(it *incident) error {
 	data, err := b.wikiPage(it)
 	if err == nil {
-		err = b.write(wikiPath(it), it.src.Source+" (wiki)", data)
+		err = b.write(b.strs.String(wikiPath(it)), it.src.Source+" (wiki)", data)
 	}
 	if err == nil {
 		b.extraFiles.Add(1)
@@ -88,11 +96,11 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 	sb.WriteString("---\n")
 	sb.Write(fm)
 	sb.WriteString("---\n")
-	fmt.Fprintf(&sb, "# %s\n\n> %s\n\n", mdEscape(in.Title), in.Summary)
+	fmt.Fprintf(&sb, "# %s\n\n> %s\n\n", markdown.EscapeText(in.Title), markdown.EscapeText(in.Summary))
 	if len(in.Timeline) > 0 {
 		sb.WriteString("## Timeline\n\n")
 		for _, t := range in.Timeline {
-			fmt.Fprintf(&sb, "- **%s** — %s\n", partialDate(t.Date), t.Event)
+			fmt.Fprintf(&sb, "- **%s** — %s\n", partialDate(t.Date), markdown.EscapeText(t.Event))
 		}
 		sb.WriteString("\n")
 	}
@@ -100,23 +108,40 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sb.Write(bytes.TrimSpace(body))
+	// Markdown as the author wrote it, with its links to incidents made
+	// links to their wiki pages.
+	link := b.wikiLink(it.url)
+	md := func(src []byte) ([]byte, error) {
+		return b.md.RewriteSource(bytes.TrimSpace(src), link)
+	}
+	if body, err = md(body); err != nil {
+		return nil, err
+	}
+	sb.Write(body)
 	sb.WriteString("\n")
 	if len(in.FAQ) > 0 {
 		sb.WriteString("\n## Frequently asked questions (front matter)\n")
 		for _, f := range in.FAQ {
-			fmt.Fprintf(&sb, "\n### %s\n\n%s\n", f.Question, strings.TrimSpace(f.Answer))
+			answer, err := md([]byte(f.Answer))
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&sb, "\n### %s\n\n%s\n", markdown.EscapeText(f.Question), answer)
 		}
 	}
 	if in.InternalNotes != "" {
-		fmt.Fprintf(&sb, "\n## Internal notes\n\n%s\n", strings.TrimSpace(in.InternalNotes))
+		notes, err := md([]byte(in.InternalNotes))
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&sb, "\n## Internal notes\n\n%s\n", notes)
 	}
 	if len(in.Sources) > 0 {
 		sb.WriteString("\n## Sources\n\n")
 		for i, s := range in.Sources {
-			fmt.Fprintf(&sb, "%d. [%s](%s)", i+1, mdEscape(s.Title), s.URL)
+			fmt.Fprintf(&sb, "%d. [%s](%s)", i+1, markdown.EscapeText(s.Title), markdown.EscapeDestination(s.URL))
 			if s.Publisher != "" {
-				fmt.Fprintf(&sb, " — %s", s.Publisher)
+				fmt.Fprintf(&sb, " — %s", markdown.EscapeText(s.Publisher))
 			}
 			if !s.Date.IsZero() {
 				fmt.Fprintf(&sb, ", %s", partialDate(s.Date))
@@ -127,13 +152,46 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 	if len(it.related) > 0 {
 		sb.WriteString("\n## Related incidents\n\n")
 		for _, r := range it.related {
-			fmt.Fprintf(&sb, "- [%s](%s.md)\n", mdEscape(r.src.Title), r.src.Slug)
+			fmt.Fprintf(&sb, "- [%s](%s)\n", markdown.EscapeText(r.src.Title), markdown.EscapeDestination(r.src.Slug+".md"))
 		}
 	}
 	return sb.Bytes(), nil
 }
 
-// mdEscape keeps link text and headings from turning into markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`").Replace(s)
+// wikiLink rewrites a link written on the page at site folder dir for its
+// wiki page: a link to an incident of this build becomes its sibling
+// wiki page ("x.md", with the fragment), another link to the site its
+// absolute URL (the wiki is elsewhere); links within the page, elsewhere,
+// or to nothing are kept.
+func (b *builder) wikiLink(dir string) func(string) (string, bool) {
+	return func(dest string) (string, bool) {
+		if dest == "" || dest[0] == '#' || !b.sameSite(dest) {
+			return "", false
+		}
+		t := b.resolve(dir, dest)
+		if t.problem != "" {
+			return "", false
+		}
+		u, err := url.Parse(dest)
+		if err != nil {
+			return "", false
+		}
+		suffix := ""
+		if u.RawQuery != "" {
+			suffix += "?" + u.RawQuery
+		}
+		if u.Fragment != "" {
+			suffix += "#" + u.EscapedFragment()
+		}
+		folder := strings.TrimSuffix(t.path, "index.html")
+		if !strings.HasSuffix(folder, "/") && !strings.Contains(path.Base(folder), ".") {
+			folder += "/" // a folder written without its slash
+		}
+		if slug, ok := strings.CutPrefix(folder, "incidents/"); ok && strings.Count(slug, "/") == 1 && len(slug) > 1 {
+			if _, left := b.excluded[folder]; !left {
+				return strings.TrimSuffix(slug, "/") + ".md" + suffix, true
+			}
+		}
+		return b.abs(t.path) + suffix, true
+	}
 }
