@@ -146,6 +146,12 @@ type Result struct {
 	// public build contains their text. In the public profile none of their
 	// content is in HTML, Text, Headings, the FAQ or the footnotes.
 	Internal []InternalBlock
+	// FenceProblems lists the lines that read as internal fences whose text
+	// the document, as parsed, shows (see fences.go); a public build must
+	// refuse them. FencedText is the raw text the line scanner reads as
+	// inside internal fences, for the leak guard.
+	FenceProblems []FenceProblem
+	FencedText    []FencedText
 }
 
 // DocOptions are per-document settings of RenderDoc and RenderFragmentDoc.
@@ -180,6 +186,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(internalKey, &internal)
+	scan, fc := startFenceCheck(src, pc)
 	pc.Set(textKey, &plain)
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
@@ -200,6 +207,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	res.Headings = collectHeadings(doc, src, &lines)
 	res.Text = plain
 	res.Internal = r.internalBlocks(src, internal, &lines)
+	res.FenceProblems, res.FencedText = scan.check(res.Internal, fc, &lines)
 	res.BlockedLinks = blockedLinks(blocked, &lines)
 	res.Links = linkRefs(kept, &lines)
 
@@ -258,6 +266,9 @@ type Fragment struct {
 	Links    []LinkRef       // kept destinations, as Result.Links
 	Blocked  []BlockedLink   // neutralised destinations, as Result.BlockedLinks
 	HasCode  bool            // as Result.HasCode
+
+	FenceProblems []FenceProblem // as Result.FenceProblems
+	FencedText    []FencedText   // as Result.FencedText
 }
 
 // RenderFragmentResult is RenderFragment with the fragment's "::: internal"
@@ -283,6 +294,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(internalKey, &nodes)
+	scan, fc := startFenceCheck(src, pc)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
 	pc.Set(codeKey, &f.HasCode)
@@ -297,6 +309,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	}
 	lines := lineIndex{src: src}
 	f.Internal = r.internalBlocks(src, nodes, &lines)
+	f.FenceProblems, f.FencedText = scan.check(f.Internal, fc, &lines)
 	f.Headings = collectHeadings(doc, src, &lines)
 	f.Links = linkRefs(kept, &lines)
 	f.Blocked = blockedLinks(blocked, &lines)

@@ -392,20 +392,21 @@ func (k *bodyKeeper) settle(c *content.Corpus) {
 
 // parseEarly reports whether a lean build parses in's markdown before any
 // page renders: the leak guard must know the text of internal incidents and
-// `::: internal` blocks before any file is written.
+// `::: internal` blocks before any file is written (and "::" is where the
+// fence check starts reading: "::internal" is an error too).
 func parseEarly(in *content.Incident) bool {
 	if in.Visibility == "internal" || bytes.Contains(in.Body, fence) {
 		return true
 	}
 	for _, f := range in.FAQ {
-		if strings.Contains(f.Answer, ":::") {
+		if strings.Contains(f.Answer, "::") {
 			return true
 		}
 	}
 	return false
 }
 
-var fence = []byte(":::")
+var fence = []byte("::")
 
 // bodyOf returns the markdown body of in, reading it again when a lean load
 // dropped it.
