@@ -273,6 +273,9 @@ func stripLead(l []byte) leadInfo {
 			}
 			i = j + 1
 			li.markers = true
+		case c == '<' && bytes.HasPrefix(l[i:], []byte("<!--")):
+			i += 4 // what follows is inside a comment, but may read as a fence
+			li.tag = true
 		case c == '<':
 			j := htmlTagEnd(l, i)
 			if j < 0 {
@@ -390,6 +393,11 @@ word:
 	}
 	return op, true
 }
+
+// ReadsAsFence reports whether some line of src reads as an internal fence
+// opener (whether or not it is one): what a build must render before it
+// knows all the internal text the leak guard looks for.
+func ReadsAsFence(src []byte) bool { return scanFences(src) != nil }
 
 // startFenceCheck scans src and, when some line reads as an internal fence
 // opener, asks the parse (through pc) for what the check needs.

@@ -138,3 +138,33 @@ func TestInternalInfoLabel(t *testing.T) {
 		t.Errorf("public HTML: %q", pub.HTML)
 	}
 }
+
+// A lone CR ends a line (CommonMark, editors), so a fence after one is a
+// fence; and a fence in a one-line HTML comment is reported.
+func TestFenceLineEndingsAndComments(t *testing.T) {
+	for _, tc := range []struct {
+		src   string
+		block bool // parsed as a block
+		prob  int  // line of the problem, 0 for none
+	}{
+		{"Public\r\r::: internal\rhush\r:::\rafter\r", true, 0},
+		{"Public\r\n\r\n::: internal\r\nhush\r\n:::\r\nafter\r\n", true, 0},
+		{"Public\r\r<details>\r::: internal\rhush\r:::\r</details>\r", false, 4},
+		{"<!-- ::: internal -->\nhush\n", false, 1},
+	} {
+		res, err := New(Options{}).Render([]byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(res.Internal) == 1) != tc.block || tc.block && strings.Contains(res.HTML, "hush") {
+			t.Errorf("%q: Internal %+v, HTML %q", tc.src, res.Internal, res.HTML)
+		}
+		line := 0
+		if len(res.FenceProblems) > 0 {
+			line = res.FenceProblems[0].Line
+		}
+		if line != tc.prob || len(res.FenceProblems) > 1 {
+			t.Errorf("%q: problems %+v, want one at line %d (0: none)", tc.src, res.FenceProblems, tc.prob)
+		}
+	}
+}

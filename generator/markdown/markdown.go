@@ -177,6 +177,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	if err := checkLimits(src); err != nil {
 		return Result{}, err
 	}
+	src = loneCRToLF(src)
 	var (
 		plain    string
 		sections []faqSection
@@ -287,6 +288,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	if err := checkLimits(src); err != nil {
 		return Fragment{}, err
 	}
+	src = loneCRToLF(src)
 	var (
 		nodes   []*internalNode
 		blocked []blockedLink
@@ -314,6 +316,30 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	f.Links = linkRefs(kept, &lines)
 	f.Blocked = blockedLinks(blocked, &lines)
 	return f, nil
+}
+
+// loneCRToLF returns src with every CR that does not start a CRLF turned
+// into LF (in a copy; offsets stay the same). CommonMark counts a lone CR as
+// a line ending and so do editors, but goldmark does not: without this a
+// line that shows as "::: internal" would be text in the middle of a
+// paragraph. Line numbers count lone CRs, as content.Normalize does.
+func loneCRToLF(src []byte) []byte {
+	if bytes.IndexByte(src, '\r') < 0 {
+		return src
+	}
+	var out []byte
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			if out == nil {
+				out = bytes.Clone(src)
+			}
+			out[i] = '\n'
+		}
+	}
+	if out == nil {
+		return src
+	}
+	return out
 }
 
 func blockedLinks(list []blockedLink, lines *lineIndex) []BlockedLink {

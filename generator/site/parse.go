@@ -168,7 +168,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		line := in.BodyLine + blk.Line - 1
 		if blk.Unclosed {
 			d.Warnf(in.Source, line, 1, "add a line `:::` where the internal part ends",
-				"`::: internal` block is never closed: everything after it is internal")
+				"`::: internal` block is never closed: everything after it, to the end of the document (or of the list item or quote it is in), is internal")
 		}
 	}
 
