@@ -225,16 +225,15 @@ func outerOf(stack []scanEntry) int {
 
 // leadInfo describes what stripLead removed from the start of a line.
 type leadInfo struct {
-	off     int  // offset of the first byte after the markers
-	odd     bool // a space other than ASCII space and tab, or an invisible format character
-	tag     bool // an HTML tag
-	indent  int  // columns of white space right before off (tabs to the next multiple of 4)
-	markers bool // blockquote or list markers
+	off    int  // offset of the first byte after the markers
+	odd    bool // a space other than ASCII space and tab, or an invisible format character
+	tag    bool // an HTML tag
+	indent int  // columns of white space right before off (tabs to the next multiple of 4)
 }
 
 // stripLead skips what may stand before a fence on a line: white space
-// (any Unicode space), invisible format characters (zero-width space, BOM…),
-// blockquote markers, list markers and HTML tags.
+// (any Unicode space), invisible characters (zero-width space, BOM, control
+// characters…), blockquote markers, list markers and HTML tags.
 func stripLead(l []byte) leadInfo {
 	var li leadInfo
 	col := 0
@@ -254,14 +253,12 @@ func stripLead(l []byte) leadInfo {
 			continue
 		case c == '>':
 			i++
-			li.markers = true
 		case c == '-' || c == '*' || c == '+':
 			if i+1 < len(l) && l[i+1] == c { // "--", "**": not a marker
 				li.off = i
 				return li
 			}
 			i++
-			li.markers = true
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(l) && j-i < 9 && l[j] >= '0' && l[j] <= '9' {
@@ -272,7 +269,6 @@ func stripLead(l []byte) leadInfo {
 				return li
 			}
 			i = j + 1
-			li.markers = true
 		case c == '<' && bytes.HasPrefix(l[i:], []byte("<!--")):
 			i += 4 // what follows is inside a comment, but may read as a fence
 			li.tag = true
@@ -284,12 +280,18 @@ func stripLead(l []byte) leadInfo {
 			}
 			i = j
 			li.tag = true
+		case c < 0x20 || c == 0x7f: // form feed, vertical tab and other controls: invisible
+			i++
+			li.odd = true
+			col++
+			li.indent++
+			continue
 		case c < utf8.RuneSelf:
 			li.off = i
 			return li
 		default:
 			r, size := utf8.DecodeRune(l[i:])
-			if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			if !unicode.IsSpace(r) && !invisible(r) {
 				li.off = i
 				return li
 			}
@@ -325,8 +327,12 @@ func htmlTagEnd(l []byte, i int) int {
 
 // trimLeadSpace removes leading white space of any kind.
 func trimLeadSpace(l []byte) []byte {
-	return bytes.TrimLeftFunc(l, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
+	return bytes.TrimLeftFunc(l, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) })
 }
+
+// invisible reports whether r is a format or control character (zero-width
+// space, BOM, form feed…).
+func invisible(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Cc) }
 
 // looksCloser reports whether rest (markers removed) reads as a closing
 // fence: three or more colons and nothing else visible.
@@ -359,7 +365,7 @@ func readOpener(line []byte, lead leadInfo) (opener, bool) {
 		r, size := utf8.DecodeRune(rest[i:])
 		switch {
 		case unicode.IsSpace(r):
-		case unicode.Is(unicode.Cf, r) || r == '{' || r == '.':
+		case invisible(r) || r == '{' || r == '.':
 			sep = false
 		default:
 			goto word
@@ -397,7 +403,7 @@ word:
 // ReadsAsFence reports whether some line of src reads as an internal fence
 // opener (whether or not it is one): what a build must render before it
 // knows all the internal text the leak guard looks for.
-func ReadsAsFence(src []byte) bool { return scanFences(src) != nil }
+func ReadsAsFence(src []byte) bool { return scanFences(loneCRToLF(src)) != nil }
 
 // startFenceCheck scans src and, when some line reads as an internal fence
 // opener, asks the parse (through pc) for what the check needs.

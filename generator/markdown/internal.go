@@ -198,8 +198,8 @@ func (b internalBlockParser) CanAcceptIndentedLine() bool { return false }
 // parseInternalOpener reports whether a line (indentation removed) opens
 // an internal block: three or more colons, optional white space, "internal"
 // (any case), and either nothing but white space or white space and the
-// block's info, which it returns (trimmed, trailing colons dropped, so that
-// "::: internal :::" has none).
+// block's info, which it returns trimmed, without a closing run of colons
+// ("::: internal notes :::" has "notes"; "tlp:amber:" stays as it is).
 func parseInternalOpener(l []byte) (info []byte, ok bool) {
 	n := colonRun(l)
 	if n < 3 {
@@ -215,7 +215,12 @@ func parseInternalOpener(l []byte) (info []byte, ok bool) {
 		return nil, false // "internals", "internal:"
 	}
 	info = bytes.TrimFunc(l, unicode.IsSpace)
-	info = bytes.TrimRightFunc(bytes.TrimRight(info, ":"), unicode.IsSpace)
+	if j := len(bytes.TrimRight(info, ":")); j < len(info) {
+		if r, _ := utf8.DecodeLastRune(info[:j]); j > 0 && !unicode.IsSpace(r) {
+			return info, true // "tlp:amber:"
+		}
+		info = bytes.TrimRightFunc(info[:j], unicode.IsSpace) // "::: internal notes :::"
+	}
 	return info, true
 }
 

@@ -184,6 +184,9 @@ func TestInternalOpeningAndClosingLines(t *testing.T) {
 		{"::: internal extra\nhush\n:::\n", true, "extra", false},
 		{"::: internal  notes for staff  \nhush\n:::\n", true, "notes for staff", false},
 		{"::: internal :::\nhush\n:::\n", true, "", false},
+		{"::: internal notes ::::\nhush\n:::\n", true, "notes", false},
+		{"::: internal notes\u2003:::\nhush\n:::\n", true, "notes", false},
+		{"::: internal tlp:amber:\nhush\n:::\n", true, "tlp:amber:", false},
 		{"::: internal\ttlp:amber\nhush\n:::\n", true, "tlp:amber", false},
 		// Any Unicode white space between the colons and the word.
 		{":::\u00a0internal\nhush\n:::\n", true, "", false},
@@ -197,6 +200,9 @@ func TestInternalOpeningAndClosingLines(t *testing.T) {
 		{"::internal\nhush\n", false, "", true},
 		{"::: {.internal}\nhush\n:::\n", false, "", true},
 		{":::\u200binternal\nhush\n:::\n", false, "", true},
+		{"\ufeff::: internal\nhush\n:::\n", false, "", true},
+		{"\f::: internal\nhush\n:::\n", false, "", true},
+		{":::\x01internal\nhush\n:::\n", false, "", true},
 		{"\u00a0::: internal\nhush\n:::\n", false, "", true},
 		{"    ::: internal\nhush\n:::\n", false, "", true}, // indented code holding only the opening line
 		{"\t::: internal\nhush\n:::\n", false, "", true},
