@@ -52,7 +52,7 @@ func FuzzFAQExtraction(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}
-		lines := bytes.Count(src, []byte("\n")) + 1
+		lines := bytes.Count(loneCRToLF(src), []byte("\n")) + 1 // a lone CR ends a line too
 		if res.HasFAQSection != (res.FAQLine > 0) || res.HasFAQSection != (len(res.FAQLines) > 0) {
 			t.Fatalf("HasFAQSection=%v FAQLine=%d FAQLines=%v", res.HasFAQSection, res.FAQLine, res.FAQLines)
 		}
@@ -227,8 +227,8 @@ func FuzzInternalBlock(f *testing.F) {
 			t.Fatalf("profiles disagree on internal blocks:\npublic   %+v\ninternal %+v", pub.Internal, in.Internal)
 		}
 		checkFencedRegions(t, src, pub)
-		lines := bytes.Count(src, []byte("\n")) + 1
-		srcLines := strings.SplitAfter(string(src), "\n")
+		lines := bytes.Count(loneCRToLF(src), []byte("\n")) + 1 // a lone CR ends a line too
+		srcLines := strings.SplitAfter(string(loneCRToLF(src)), "\n")
 		outside := make([]bool, len(srcLines)) // line i+1 is outside every block
 		for i := range outside {
 			outside[i] = true
@@ -280,7 +280,7 @@ func sameBlocks(a, b []InternalBlock) bool {
 // may.
 func checkFencedRegions(t *testing.T, src []byte, res Result) {
 	t.Helper()
-	scan := scanFences(src)
+	scan := scanFences(loneCRToLF(src))
 	if scan == nil || len(res.FenceProblems) > 0 {
 		return
 	}

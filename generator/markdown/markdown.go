@@ -488,7 +488,9 @@ func hashRunBefore(src []byte, end int) (int, bool) {
 }
 
 // lineIndex converts byte offsets in src to 1-based line and column
-// (column in characters). Line starts are computed on first use.
+// (column in characters). Line starts are computed on first use. Render and
+// RenderFragment index src after loneCRToLF, so every line a Result names
+// counts a lone CR as a line ending.
 type lineIndex struct {
 	src    []byte
 	starts []int
