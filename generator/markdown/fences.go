@@ -26,11 +26,14 @@ import (
 // (FencedText), so that its output check does not depend only on the
 // parser either.
 //
-// Lines inside a code block are the one exception: a documentation page may
-// show the syntax. An opener-looking line is an example, and no problem,
-// when goldmark parsed it as code, the code block is properly closed
-// (fenced: by its closing fence; indented: always), and the whole region,
-// opening line to closing line, lies inside that code block.
+// Lines inside a fenced code block are the one exception: a documentation
+// page may show the syntax. An opener-looking line is an example, and no
+// problem, when goldmark parsed it as the content of a fenced code block
+// that its closing fence ends (an unclosed one swallows the rest of its
+// container by mistake), and the whole region, opening line to closing
+// line, lies inside that code block. Indented code is no exception: a block
+// indented four columns too far (easily done in a nested list) is indented
+// code holding the whole region, and its text would be published by mistake.
 
 // FenceProblem is a line that reads as part of an internal fence whose
 // text the document, as parsed, would publish.
@@ -393,7 +396,7 @@ word:
 	case !wordOK:
 		op.why, op.hint = "the word after the colons is not `internal`", "write `::: internal`, and a space before any label: `::: internal notes`"
 	case lead.indent > 3:
-		op.why, op.hint = "it is indented by four or more columns", "indent the fence by at most three spaces (like the lines of its list item or quote)"
+		op.why, op.hint = "it is indented by four or more columns", "indent the fence by at most three spaces (like the lines of its list item or quote); to show the syntax, use a fenced code block"
 	default:
 		op.ok = true
 	}
@@ -422,8 +425,8 @@ func startFenceCheck(src []byte, pc parser.Context) (*fenceScan, *fenceCheck) {
 type codeSpan struct {
 	first, last int
 	html        bool
-	closed      bool // fenced code closed by its fence; indented code; HTML blocks: unused
 	fenced      bool
+	closed      bool // fenced code closed by its closing fence
 }
 
 // check compares the scan with the parsed blocks and code and HTML blocks
@@ -463,7 +466,7 @@ func (s *fenceScan) check(blocks []InternalBlock, fc *fenceCheck, lines *lineInd
 	}
 	example := func(o scanLine) bool {
 		sp, ok := spanAt(o.line)
-		if !ok || sp.html || !sp.closed {
+		if !ok || !sp.fenced || !sp.closed {
 			return false
 		}
 		ri := o.outer
@@ -520,7 +523,7 @@ func spanOf(n ast.Node, fc *fenceCheck, lines *lineIndex) (codeSpan, bool) {
 	if segs.Len() == 0 {
 		return codeSpan{}, false
 	}
-	sp := codeSpan{closed: true}
+	var sp codeSpan
 	sp.first, _ = lines.position(segs.At(0).Start)
 	sp.last, _ = lines.position(segs.At(segs.Len() - 1).Start)
 	switch n := n.(type) {
@@ -553,7 +556,7 @@ func (s *fenceScan) stray(o scanLine, spanAt func(int) (codeSpan, bool)) FencePr
 		p.Hint = "close the code block before the fence"
 	case inSpan:
 		p.format, p.refs = "`::: internal` inside a code block (from line %[1]d) is not a fence, and the code block does not hold the whole example: "+published, []int{sp.first}
-		p.Hint = "move the fence out of the code block, or show the whole example, closing `:::` included, inside it"
+		p.Hint = "move the fence out of the code block, or show the whole example, closing `:::` included, inside a fenced code block"
 	default:
 		p.format = "line reads as a `::: internal` fence but the markdown around it keeps it from being one: " + published
 		p.Hint = "write the fence as `::: internal` on a line of its own, after a blank line"

@@ -211,7 +211,10 @@ func TestInternalOpeningAndClosingLines(t *testing.T) {
 		{"```\ncode\n::: internal\nhush\n:::\n", false, "", true}, // unclosed code block
 		// Examples in code blocks that hold them whole.
 		{"```\n::: internal\nhush\n:::\n```\n", false, "", false},
-		{"    ::: internal\n    hush\n    :::\n", false, "", false},
+		// Indented code is no example: an internal block indented too far.
+		{"    ::: internal\n    hush\n    :::\n", false, "", true},
+		{"- a\n\n      ::: internal\n      hush\n      :::\n", false, "", true},
+		{"- a\n\n  ::: internal\n  hush\n  :::\n", true, "", false},
 		{"> ~~~md\n> ::: internal\n> hush\n> :::\n> ~~~\n", false, "", false},
 	} {
 		for _, internal := range []bool{false, true} {
