@@ -121,6 +121,7 @@ type fenceScan struct {
 	starts  []int // offset of every line's start
 	openers []scanLine
 	regions []scanRegion
+	closers []scanLine // closer-looking lines outside every region that close nothing, after some region
 }
 
 // lineBytes returns line n (1-based) without its line ending.
@@ -155,6 +156,7 @@ func scanFences(src []byte) *fenceScan {
 		stack     []scanEntry
 		fenceChar byte
 		fenceLen  int
+		others    int // "::: name" containers open outside every region
 	)
 	for n := 1; n <= len(s.starts); n++ {
 		line := s.lineBytes(n)
@@ -171,9 +173,19 @@ func scanFences(src []byte) *fenceScan {
 		}
 		switch {
 		case len(stack) == 0:
-			// Outside every region only openers matter.
-			if looks {
+			// Outside every region: openers, and closers that close
+			// nothing once some region was seen.
+			switch {
+			case looks:
 				push()
+			case looksCloser(rest) && others > 0:
+				others--
+			case looksCloser(rest):
+				if len(s.regions) > 0 {
+					s.closers = append(s.closers, scanLine{line: n, col: utf8.RuneCount(line[:lead.off]) + 1})
+				}
+			case isContainerOpener(rest):
+				others++
 			}
 		case fenceChar != 0:
 			// Inside a code fence within a region, as the parser does.
@@ -497,6 +509,16 @@ func (s *fenceScan) check(blocks []InternalBlock, fc *fenceCheck, lines *lineInd
 		probs = append(probs, s.stray(o, spanAt))
 	}
 
+	for _, c := range s.closers {
+		if _, ok := coveredBy(c.line); ok {
+			continue // the scan ended a region earlier than the parser
+		}
+		if sp, ok := spanAt(c.line); ok && !sp.html {
+			continue // shown as code
+		}
+		probs = append(probs, s.strayCloser(c, sorted))
+	}
+
 	var texts []FencedText
 	for i, r := range s.regions {
 		if !r.outer || exampleRegion[i] {
@@ -560,6 +582,24 @@ func (s *fenceScan) stray(o scanLine, spanAt func(int) (codeSpan, bool)) FencePr
 	default:
 		p.format = "line reads as a `::: internal` fence but the markdown around it keeps it from being one: " + published
 		p.Hint = "write the fence as `::: internal` on a line of its own, after a blank line"
+	}
+	return p
+}
+
+// strayCloser is the problem of a closer-looking line, after an internal
+// fence, that closes nothing: the block before it ended earlier than it
+// reads, or its opening line was no fence.
+func (s *fenceScan) strayCloser(c scanLine, blocks []InternalBlock) FenceProblem {
+	p := FenceProblem{Line: c.line, Col: c.col,
+		format: "`:::` closes nothing here, though an internal fence comes before it: if the lines above it were meant to be internal, they are published",
+		Hint:   "remove the extra `:::`, or close the block here and not above (a `:::` line inside the block ends it, even within HTML)",
+	}
+	for i := len(blocks) - 1; i >= 0; i-- {
+		if b := blocks[i]; b.EndLine < c.line {
+			p.format = "`:::` closes nothing here: the `::: internal` block from line %[1]d ended at line %[2]d, so if the lines between were meant to be internal, they are published"
+			p.refs = []int{b.Line, b.EndLine}
+			break
+		}
 	}
 	return p
 }

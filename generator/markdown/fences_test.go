@@ -26,6 +26,10 @@ func TestFenceProblemPositions(t *testing.T) {
 		{"- item\n\n  ::: internal\n  secret one\n\nsecret two\n:::\n", 6, 1, "block from line 3 (which reads on to the `:::` at line 7)", "indent every line"},
 		{"> ::: internal\n> quoted secret\nlazy line\n", 3, 1, "block from line 1 (which reads on to the end of the document): the block ended at line 2", "indent every line"},
 		{"- ::: internal\n  secret\n- ::: note\n  b\n  :::\n", 3, 3, "block from line 1", "close it there"},
+		// A closing line that closes nothing after a block: the block
+		// ended at a ":::" the author meant as something else.
+		{"::: internal\n<div>\n:::\n</div>\nsecret two\n:::\n", 6, 1, "the `::: internal` block from line 1 ended at line 3", "remove the extra `:::`"},
+		{"Text.\n\n<div>\n::: internal\n</div>\n\nsecret\n\n:::\n", 4, 1, "raw HTML", "blank line"},
 	} {
 		for _, internal := range []bool{false, true} {
 			res, err := New(Options{Internal: internal}).Render([]byte(tc.src))
@@ -79,6 +83,11 @@ func TestFenceNoProblems(t *testing.T) {
 		"- ```\n  ::: internal\n  x\n  :::\n  ```\n",
 		// A closing fence inside code within the block.
 		"::: internal\n```\n:::\n```\nsecret\n:::\npublic\n",
+		// Closing lines of other containers, and in code after a block.
+		"::: internal\na\n:::\n\n::: note\nb\n:::\n",
+		"::: note\n::: internal\na\n:::\nb\n:::\n",
+		"::: internal\na\n:::\n```\n:::\n```\n",
+		"::: internal\n    :::\n:::\n",
 		// An unclosed block at the top level hides the rest.
 		"::: internal\nsecret\n\nmore\n",
 		"- a\n  ::: internal\n  secret item\n  :::\n- b\n",
