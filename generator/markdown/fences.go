@@ -376,6 +376,7 @@ func readOpener(line []byte, lead leadInfo) (opener, bool) {
 	}
 	i := n
 	sep := true // only Unicode spaces between the colons and the word
+skip:
 	for i < len(rest) {
 		r, size := utf8.DecodeRune(rest[i:])
 		switch {
@@ -383,11 +384,10 @@ func readOpener(line []byte, lead leadInfo) (opener, bool) {
 		case invisible(r) || r == '{' || r == '.':
 			sep = false
 		default:
-			goto word
+			break skip
 		}
 		i += size
 	}
-word:
 	const w = "internal"
 	if len(rest)-i < len(w) || !bytes.EqualFold(rest[i:i+len(w)], []byte(w)) {
 		return opener{}, false
@@ -466,7 +466,7 @@ func (s *fenceScan) check(blocks []InternalBlock, fc *fenceCheck, lines *lineInd
 		}
 		return codeSpan{}, false
 	}
-	// parsed blocks by opening line; covered[i] is a block holding line i.
+	// The outermost parsed blocks, which do not overlap, by opening line.
 	sorted := append([]InternalBlock(nil), blocks...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Line < sorted[j].Line })
 	coveredBy := func(line int) (InternalBlock, bool) {
