@@ -52,7 +52,7 @@ func FuzzFAQExtraction(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}
-		lines := bytes.Count(src, []byte("\n")) + 1
+		lines := bytes.Count(loneCRToLF(src), []byte("\n")) + 1 // a lone CR ends a line too
 		if res.HasFAQSection != (res.FAQLine > 0) || res.HasFAQSection != (len(res.FAQLines) > 0) {
 			t.Fatalf("HasFAQSection=%v FAQLine=%d FAQLines=%v", res.HasFAQSection, res.FAQLine, res.FAQLines)
 		}
@@ -178,7 +178,9 @@ func checkLinks(t *testing.T, doc []byte) {
 // that they agree on the internal blocks, that the blocks lie inside the
 // document, and that in the public profile no block's text (8 characters or
 // more, with a letter) appears in the HTML, unless that text is also written
-// outside every internal block.
+// outside every internal block. And unless a fence problem was reported, no
+// line of any region the line scanner reads as inside internal fences appears
+// in the public output (see checkFencedRegions).
 func FuzzInternalBlock(f *testing.F) {
 	for _, s := range []string{
 		"::: internal\nsecret words here\n:::\n",
@@ -192,6 +194,16 @@ func FuzzInternalBlock(f *testing.F) {
 		"::: INTERNAL\t\r\nsecret crlf\r\n:::\r\n",
 		"\t::: internal\nx\n:::\n",
 		"<div>\n::: internal\nin html block\n:::\n</div>\n",
+		"<details>\n::: internal\nsecret in details\n:::\n</details>\n",
+		":::: internal\nfour colon secret\n::::\n",
+		"::: internal notes for staff\nsecret with words\n:::\n",
+		":::\u00a0internal\nsecret after nbsp\n:::\n",
+		"\u00a0::: internal\nsecret after nbsp\n:::\n",
+		"```\n::: internal\nexample secret\n:::\n```\n",
+		"```sh\nunclosed code\n::: internal\nswallowed secret\n:::\n",
+		"- item\n\n  ::: internal\n  secret one\n\nsecret two words\n:::\n",
+		"## FAQ\n### Q\n<div>\n::: internal\nanswer secret\n:::\n</div>\n",
+		"::internal\ntwo colon secret\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -214,8 +226,9 @@ func FuzzInternalBlock(f *testing.F) {
 		if !sameBlocks(pub.Internal, in.Internal) {
 			t.Fatalf("profiles disagree on internal blocks:\npublic   %+v\ninternal %+v", pub.Internal, in.Internal)
 		}
-		lines := bytes.Count(src, []byte("\n")) + 1
-		srcLines := strings.SplitAfter(string(src), "\n")
+		checkFencedRegions(t, src, pub)
+		lines := bytes.Count(loneCRToLF(src), []byte("\n")) + 1 // a lone CR ends a line too
+		srcLines := strings.SplitAfter(string(loneCRToLF(src)), "\n")
 		outside := make([]bool, len(srcLines)) // line i+1 is outside every block
 		for i := range outside {
 			outside[i] = true
@@ -257,4 +270,112 @@ func sameBlocks(a, b []InternalBlock) bool {
 		}
 	}
 	return true
+}
+
+// checkFencedRegions: unless res (public) has fence problems, no plain line
+// of a region the scanner reads as inside internal fences appears in the
+// text of the output (body, FAQ intro and answers) outside <pre>, and no
+// line of a region that is no example (one of res.FencedText) appears in
+// <pre> either; a line also written outside every region, or in an example,
+// may.
+func checkFencedRegions(t *testing.T, src []byte, res Result) {
+	t.Helper()
+	scan := scanFences(loneCRToLF(src))
+	if scan == nil || len(res.FenceProblems) > 0 {
+		return
+	}
+	var out strings.Builder
+	out.WriteString(res.HTML)
+	out.WriteString(res.FAQIntro)
+	for _, it := range res.FAQ {
+		out.WriteString(it.AnswerHTML)
+	}
+	plain, pre := textTokens([]byte(out.String()))
+
+	hidden := map[int]bool{} // opener lines of regions that are no example
+	for _, f := range res.FencedText {
+		hidden[f.Line] = true
+	}
+	inRegion := make([]bool, len(scan.starts)+1)
+	for _, r := range scan.regions {
+		if r.outer {
+			for n := r.line; n <= r.end; n++ {
+				inRegion[n] = true
+			}
+		}
+	}
+	var rest, examples strings.Builder
+	for n := 1; n <= len(scan.starts); n++ {
+		if !inRegion[n] {
+			rest.Write(scan.lineBytes(n))
+			rest.WriteByte('\n')
+		}
+	}
+	restText := strings.Join(strings.Fields(html.UnescapeString(rest.String())), " ")
+	type check struct {
+		line   string
+		hidden bool
+	}
+	var checks []check
+	for _, r := range scan.regions {
+		if !r.outer {
+			continue
+		}
+		for n := r.line + 1; n <= r.end; n++ {
+			l := scan.lineBytes(n)
+			p := strings.Join(strings.Fields(string(l[stripLead(l).off:])), " ")
+			if !hidden[r.line] {
+				examples.WriteString(p + "\n")
+			}
+			if len(p) < 8 || !strings.ContainsFunc(p, unicode.IsLetter) || strings.ContainsFunc(p, func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' '
+			}) || strings.Contains(restText, p) {
+				continue
+			}
+			checks = append(checks, check{p, hidden[r.line]})
+		}
+	}
+	for _, c := range checks {
+		for _, tok := range plain {
+			if strings.Contains(tok, c.line) {
+				t.Fatalf("fenced line %q in public text %q, no fence problem reported:\n%s", c.line, tok, out.String())
+			}
+		}
+		if !c.hidden || strings.Contains(examples.String(), c.line) {
+			continue
+		}
+		for _, tok := range pre {
+			if strings.Contains(tok, c.line) {
+				t.Fatalf("fenced line %q in public code %q, no fence problem reported:\n%s", c.line, tok, out.String())
+			}
+		}
+	}
+}
+
+// textTokens returns the text tokens of an HTML fragment, white space
+// collapsed, those outside <pre> and those inside.
+func textTokens(body []byte) (plain, pre []string) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	inPre := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return plain, pre
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "pre" {
+				inPre++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "pre" && inPre > 0 {
+				inPre--
+			}
+		case html.TextToken:
+			tok := strings.Join(strings.Fields(string(z.Text())), " ")
+			if inPre > 0 {
+				pre = append(pre, tok)
+			} else {
+				plain = append(plain, tok)
+			}
+		}
+	}
 }

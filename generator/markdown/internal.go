@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -17,6 +19,11 @@ type InternalBlock struct {
 	EndLine  int    // line of the closing ":::", or of the block's last line when it is unclosed
 	Text     string // plain text of the block's content, whitespace collapsed (for the leak guard)
 	Unclosed bool   // no closing ":::": the block runs to the end of its container (usually the document)
+
+	// Info is what the opening line has after "internal", white space
+	// trimmed: "::: internal notes for staff" has "notes for staff". The
+	// internal profile shows it in the block's label.
+	Info string
 }
 
 // KindInternal is the ast.NodeKind of an internal block.
@@ -47,9 +54,10 @@ var internalSeenKey = parser.NewContextKey()
 // the Text of the block is computed from them, so it is the same in both.
 type internalNode struct {
 	ast.BaseBlock
-	raw    bool // public profile: content not parsed, node removed
-	open   int  // offset of the opening line
-	close  int  // offset of the closing line, -1 while unclosed
+	raw    bool   // public profile: content not parsed, node removed
+	info   []byte // the opening line's words after "internal" (see InternalBlock.Info)
+	open   int    // offset of the opening line
+	close  int    // offset of the closing line, -1 while unclosed
 	closed bool
 
 	// State while the block is open, for finding its closing line.
@@ -84,9 +92,13 @@ func boolString(b bool) string {
 //	content (markdown)
 //	:::
 //
-// The opening line is ":::", optional spaces and "internal" (any case), and
-// nothing else but trailing white space; the closing line is ":::" alone.
-// Both may be indented by up to three spaces. Other "::: name" lines are left
+// The opening line is three or more colons, optional white space, the word
+// "internal" (any case) and, optionally, white space and further words (the
+// block's info, e.g. "::: internal notes"); the closing line is three or more
+// colons alone. White space is any Unicode space, the no-break space
+// included. Both lines may be indented by up to three spaces. Fences of any
+// length pair alike: ":::: internal" is closed by ":::". Other "::: name"
+// lines are left
 // as text, but inside an internal block they are paired with the ":::" lines
 // that follow them, so a "::: note … :::" written inside does not end the
 // internal block early (which would publish the rest of it). Likewise a
@@ -102,7 +114,11 @@ func (b internalBlockParser) Trigger() []byte { return []byte{':'} }
 func (b internalBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, seg := reader.PeekLine()
 	w, pos := util.IndentWidth(line, reader.LineOffset())
-	if w > 3 || !isInternalOpener(line[pos:]) {
+	if w > 3 {
+		return nil, parser.NoChildren
+	}
+	info, ok := parseInternalOpener(line[pos:])
+	if !ok {
 		return nil, parser.NoChildren
 	}
 	raw := !b.keep && pc.Get(internalKeepKey) == nil
@@ -113,6 +129,7 @@ func (b internalBlockParser) Open(parent ast.Node, reader text.Reader, pc parser
 	}
 	n := &internalNode{
 		raw:   raw,
+		info:  bytes.Clone(info),
 		open:  seg.Start + pos,
 		close: -1,
 	}
@@ -178,30 +195,61 @@ func (b internalBlockParser) CanInterruptParagraph() bool { return true }
 
 func (b internalBlockParser) CanAcceptIndentedLine() bool { return false }
 
-// isInternalOpener reports whether a line (indentation removed) is
-// ":::" + optional spaces + "internal" + optional trailing white space.
-func isInternalOpener(l []byte) bool {
-	if !bytes.HasPrefix(l, []byte(":::")) {
-		return false
+// parseInternalOpener reports whether a line (indentation removed) opens
+// an internal block: three or more colons, optional white space, "internal"
+// (any case), and either nothing but white space or white space and the
+// block's info, which it returns trimmed, without a closing run of colons
+// ("::: internal notes :::" has "notes"; "tlp:amber:" stays as it is).
+func parseInternalOpener(l []byte) (info []byte, ok bool) {
+	n := colonRun(l)
+	if n < 3 {
+		return nil, false
 	}
-	l = bytes.TrimLeft(l[3:], " \t")
+	l = bytes.TrimLeftFunc(l[n:], unicode.IsSpace)
 	const word = "internal"
 	if len(l) < len(word) || !bytes.EqualFold(l[:len(word)], []byte(word)) {
-		return false
+		return nil, false
 	}
-	return util.IsBlank(l[len(word):])
+	l = l[len(word):]
+	if r, _ := utf8.DecodeRune(l); len(l) > 0 && !unicode.IsSpace(r) {
+		return nil, false // "internals", "internal:"
+	}
+	info = bytes.TrimFunc(l, unicode.IsSpace)
+	if j := len(bytes.TrimRight(info, ":")); j < len(info) {
+		if r, _ := utf8.DecodeLastRune(info[:j]); j > 0 && !unicode.IsSpace(r) {
+			return info, true // "tlp:amber:"
+		}
+		info = bytes.TrimRightFunc(info[:j], unicode.IsSpace) // "::: internal notes :::"
+	}
+	return info, true
 }
 
-// isContainerCloser reports whether a line (indentation removed) is ":::"
-// alone.
+// colonRun returns how many colons l starts with.
+func colonRun(l []byte) int {
+	n := 0
+	for n < len(l) && l[n] == ':' {
+		n++
+	}
+	return n
+}
+
+// isBlank reports whether l is empty or white space (any Unicode space).
+func isBlank(l []byte) bool {
+	return len(bytes.TrimLeftFunc(l, unicode.IsSpace)) == 0
+}
+
+// isContainerCloser reports whether a line (indentation removed) is three or
+// more colons alone.
 func isContainerCloser(l []byte) bool {
-	return bytes.HasPrefix(l, []byte(":::")) && util.IsBlank(l[3:])
+	n := colonRun(l)
+	return n >= 3 && isBlank(l[n:])
 }
 
 // isContainerOpener reports whether a line (indentation removed) opens some
-// "::: name" container (internal or not).
+// "::: name" container (internal or not): three or more colons and more.
 func isContainerOpener(l []byte) bool {
-	return bytes.HasPrefix(l, []byte(":::")) && !util.IsBlank(bytes.TrimLeft(l[3:], ":"))
+	n := colonRun(l)
+	return n >= 3 && !isBlank(l[n:])
 }
 
 // opensFence returns the character and length of a code fence opened by the
@@ -239,7 +287,8 @@ func closesFence(l []byte, c byte, n int) bool {
 type internalTransformer struct{}
 
 func (internalTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
-	if pc.Get(internalSeenKey) == nil {
+	fc, _ := pc.Get(fenceCheckKey).(*fenceCheck)
+	if pc.Get(internalSeenKey) == nil && fc == nil {
 		return
 	}
 	out, _ := pc.Get(internalKey).(*[]*internalNode)
@@ -251,8 +300,14 @@ func (internalTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser
 		if n.Type() == ast.TypeInline {
 			return ast.WalkSkipChildren, nil
 		}
-		if in, ok := n.(*internalNode); ok {
-			found = append(found, in)
+		switch n := n.(type) {
+		case *internalNode:
+			found = append(found, n)
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			if fc != nil { // the fence check tells examples in code from fences in raw HTML
+				fc.blocks = append(fc.blocks, n)
+			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -273,6 +328,7 @@ func (internalTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser
 //
 //	<aside class="internal" aria-label="Internal"><p class="internal-label">Internal</p>…</aside>
 //
+// with the block's info in the label ("Internal — notes") when it has one,
 // and a raw (public) one, should one ever reach the renderer, as nothing.
 type internalRenderer struct{}
 
@@ -285,7 +341,15 @@ func renderInternal(w util.BufWriter, _ []byte, node ast.Node, entering bool) (a
 		return ast.WalkSkipChildren, nil
 	}
 	if entering {
-		_, _ = w.WriteString("<aside class=\"internal\" aria-label=\"Internal\">\n<p class=\"internal-label\">Internal</p>\n")
+		label := []byte("Internal")
+		if info := node.(*internalNode).info; len(info) > 0 {
+			label = append(append(label, " — "...), util.EscapeHTML(info)...)
+		}
+		_, _ = w.WriteString("<aside class=\"internal\" aria-label=\"")
+		_, _ = w.Write(label)
+		_, _ = w.WriteString("\">\n<p class=\"internal-label\">")
+		_, _ = w.Write(label)
+		_, _ = w.WriteString("</p>\n")
 	} else {
 		_, _ = w.WriteString("</aside>\n")
 	}
@@ -298,7 +362,10 @@ type internalExtension struct {
 
 func (e internalExtension) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(
-		parser.WithBlockParsers(util.Prioritized(internalBlockParser{keep: e.keep}, prioInternalParser)),
+		parser.WithBlockParsers(
+			util.Prioritized(internalBlockParser{keep: e.keep}, prioInternalParser),
+			util.Prioritized(fencedCodeParser{parser.NewFencedCodeBlockParser()}, prioFencedCode),
+		),
 		parser.WithASTTransformers(util.Prioritized(internalTransformer{}, prioInternal)),
 	)
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(
@@ -310,7 +377,7 @@ func (e internalExtension) Extend(m goldmark.Markdown) {
 func (r *Renderer) internalBlocks(src []byte, nodes []*internalNode, lines *lineIndex) []InternalBlock {
 	var out []InternalBlock
 	for _, n := range nodes {
-		b := InternalBlock{Unclosed: !n.closed, Text: r.internalText(src, n)}
+		b := InternalBlock{Unclosed: !n.closed, Text: r.internalText(src, n), Info: string(n.info)}
 		b.Line, _ = lines.position(n.open)
 		switch {
 		case n.closed:

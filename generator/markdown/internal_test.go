@@ -164,33 +164,76 @@ func TestInternalBlocksListedInBothProfiles(t *testing.T) {
 }
 
 func TestInternalOpeningAndClosingLines(t *testing.T) {
-	r := New(Options{})
 	for _, tc := range []struct {
 		src    string
-		hidden bool // "hush" is left out
+		hidden bool   // "hush" is left out
+		info   string // the block's Info, when hidden
+		stray  bool   // reported as a FenceProblem (when not hidden)
 	}{
-		{"::: internal\nhush\n:::\n", true},
-		{":::internal\nhush\n:::\n", true},
-		{"   :::   INTERNAL \t\nhush\n:::\n", true},
-		{"para\n::: internal\nhush\n:::\n", true}, // interrupts a paragraph
-		{"> ::: internal\n> hush\n> :::\n", true},
-		{"::: note\nhush\n:::\n", false},
-		{"::: internal extra\nhush\n:::\n", false},
-		{"::: internals\nhush\n:::\n", false},
-		{":::: internal\nhush\n:::\n", false},
-		{"    ::: internal\nhush\n:::\n", false}, // indented code
-		{"```\n::: internal\nhush\n:::\n```\n", false},
-		{"::internal\nhush\n", false},
+		{"::: internal\nhush\n:::\n", true, "", false},
+		{":::internal\nhush\n:::\n", true, "", false},
+		{"   :::   INTERNAL \t\nhush\n:::\n", true, "", false},
+		{"para\n::: internal\nhush\n:::\n", true, "", false}, // interrupts a paragraph
+		{"> ::: internal\n> hush\n> :::\n", true, "", false},
+		{"- ::: internal\n  hush\n  :::\n", true, "", false},
+		// Fences of any length, closed by any closing fence.
+		{":::: internal\nhush\n:::\n", true, "", false},
+		{"::::: internal\nhush\n:::::::\n", true, "", false},
+		{"::: internal\nhush\n::::\nafter\n", true, "", false},
+		// Words after the name are the block's info.
+		{"::: internal extra\nhush\n:::\n", true, "extra", false},
+		{"::: internal  notes for staff  \nhush\n:::\n", true, "notes for staff", false},
+		{"::: internal :::\nhush\n:::\n", true, "", false},
+		{"::: internal notes ::::\nhush\n:::\n", true, "notes", false},
+		{"::: internal notes\u2003:::\nhush\n:::\n", true, "notes", false},
+		{"::: internal tlp:amber:\nhush\n:::\n", true, "tlp:amber:", false},
+		{"::: internal\ttlp:amber\nhush\n:::\n", true, "tlp:amber", false},
+		// Any Unicode white space between the colons and the word.
+		{":::\u00a0internal\nhush\n:::\n", true, "", false},
+		{":::\u2003internal\u00a0notes\nhush\n:::\u00a0\n", true, "notes", false},
+		{":::\tinternal\nhush\n:::\n", true, "", false},
+		// Not fences: other names stay text, silently.
+		{"::: note\nhush\n:::\n", false, "", false},
+		{"::: internalized\nhush\n", false, "", true},
+		{"::: internals\nhush\n:::\n", false, "", true},
+		{"::: internal:notes\nhush\n:::\n", false, "", true},
+		{"::internal\nhush\n", false, "", true},
+		{"::: {.internal}\nhush\n:::\n", false, "", true},
+		{":::\u200binternal\nhush\n:::\n", false, "", true},
+		{"\ufeff::: internal\nhush\n:::\n", false, "", true},
+		{"\f::: internal\nhush\n:::\n", false, "", true},
+		{":::\x01internal\nhush\n:::\n", false, "", true},
+		{"\u00a0::: internal\nhush\n:::\n", false, "", true},
+		{"    ::: internal\nhush\n:::\n", false, "", true}, // indented code holding only the opening line
+		{"\t::: internal\nhush\n:::\n", false, "", true},
+		{"<details>\n::: internal\nhush\n:::\n</details>\n", false, "", true},
+		{"<div>::: internal\nhush\n:::\n", false, "", true},
+		{"```\ncode\n::: internal\nhush\n:::\n", false, "", true}, // unclosed code block
+		// Examples in code blocks that hold them whole.
+		{"```\n::: internal\nhush\n:::\n```\n", false, "", false},
+		// Indented code is no example: an internal block indented too far.
+		{"    ::: internal\n    hush\n    :::\n", false, "", true},
+		{"- a\n\n      ::: internal\n      hush\n      :::\n", false, "", true},
+		{"- a\n\n  ::: internal\n  hush\n  :::\n", true, "", false},
+		{"> ~~~md\n> ::: internal\n> hush\n> :::\n> ~~~\n", false, "", false},
 	} {
-		res, err := r.Render([]byte(tc.src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hidden := !strings.Contains(string(res.HTML), "hush"); hidden != tc.hidden {
-			t.Errorf("%q: hidden=%v, want %v:\n%s", tc.src, hidden, tc.hidden, res.HTML)
-		}
-		if (len(res.Internal) == 1) != tc.hidden {
-			t.Errorf("%q: Internal=%+v", tc.src, res.Internal)
+		for _, internal := range []bool{false, true} {
+			r := New(Options{Internal: internal})
+			res, err := r.Render([]byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !internal {
+				if hidden := !strings.Contains(string(res.HTML), "hush"); hidden != tc.hidden {
+					t.Errorf("%q: hidden=%v, want %v:\n%s", tc.src, hidden, tc.hidden, res.HTML)
+				}
+			}
+			if (len(res.Internal) == 1) != tc.hidden || (tc.hidden && res.Internal[0].Info != tc.info) {
+				t.Errorf("%q (internal %v): Internal=%+v, want info %q", tc.src, internal, res.Internal, tc.info)
+			}
+			if stray := len(res.FenceProblems) > 0; stray != tc.stray {
+				t.Errorf("%q (internal %v): FenceProblems=%+v", tc.src, internal, res.FenceProblems)
+			}
 		}
 	}
 }

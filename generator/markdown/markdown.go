@@ -146,6 +146,12 @@ type Result struct {
 	// public build contains their text. In the public profile none of their
 	// content is in HTML, Text, Headings, the FAQ or the footnotes.
 	Internal []InternalBlock
+	// FenceProblems lists the lines that read as internal fences whose text
+	// the document, as parsed, shows (see fences.go); a public build must
+	// refuse them. FencedText is the raw text the line scanner reads as
+	// inside internal fences, for the leak guard.
+	FenceProblems []FenceProblem
+	FencedText    []FencedText
 }
 
 // DocOptions are per-document settings of RenderDoc and RenderFragmentDoc.
@@ -171,6 +177,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	if err := checkLimits(src); err != nil {
 		return Result{}, err
 	}
+	src = loneCRToLF(src)
 	var (
 		plain    string
 		sections []faqSection
@@ -180,6 +187,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(internalKey, &internal)
+	scan, fc := startFenceCheck(src, pc)
 	pc.Set(textKey, &plain)
 	pc.Set(faqKey, &sections)
 	pc.Set(blockedKey, &blocked)
@@ -200,6 +208,7 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	res.Headings = collectHeadings(doc, src, &lines)
 	res.Text = plain
 	res.Internal = r.internalBlocks(src, internal, &lines)
+	res.FenceProblems, res.FencedText = scan.check(res.Internal, fc, &lines)
 	res.BlockedLinks = blockedLinks(blocked, &lines)
 	res.Links = linkRefs(kept, &lines)
 
@@ -258,6 +267,9 @@ type Fragment struct {
 	Links    []LinkRef       // kept destinations, as Result.Links
 	Blocked  []BlockedLink   // neutralised destinations, as Result.BlockedLinks
 	HasCode  bool            // as Result.HasCode
+
+	FenceProblems []FenceProblem // as Result.FenceProblems
+	FencedText    []FencedText   // as Result.FencedText
 }
 
 // RenderFragmentResult is RenderFragment with the fragment's "::: internal"
@@ -276,6 +288,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	if err := checkLimits(src); err != nil {
 		return Fragment{}, err
 	}
+	src = loneCRToLF(src)
 	var (
 		nodes   []*internalNode
 		blocked []blockedLink
@@ -283,6 +296,7 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(internalKey, &nodes)
+	scan, fc := startFenceCheck(src, pc)
 	pc.Set(blockedKey, &blocked)
 	pc.Set(linksKey, &kept)
 	pc.Set(codeKey, &f.HasCode)
@@ -297,10 +311,35 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	}
 	lines := lineIndex{src: src}
 	f.Internal = r.internalBlocks(src, nodes, &lines)
+	f.FenceProblems, f.FencedText = scan.check(f.Internal, fc, &lines)
 	f.Headings = collectHeadings(doc, src, &lines)
 	f.Links = linkRefs(kept, &lines)
 	f.Blocked = blockedLinks(blocked, &lines)
 	return f, nil
+}
+
+// loneCRToLF returns src with every CR that does not start a CRLF turned
+// into LF (in a copy; offsets stay the same). CommonMark counts a lone CR as
+// a line ending and so do editors, but goldmark does not: without this a
+// line that shows as "::: internal" would be text in the middle of a
+// paragraph. Line numbers count lone CRs, as content.Normalize does.
+func loneCRToLF(src []byte) []byte {
+	if bytes.IndexByte(src, '\r') < 0 {
+		return src
+	}
+	var out []byte
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			if out == nil {
+				out = bytes.Clone(src)
+			}
+			out[i] = '\n'
+		}
+	}
+	if out == nil {
+		return src
+	}
+	return out
 }
 
 func blockedLinks(list []blockedLink, lines *lineIndex) []BlockedLink {
@@ -449,7 +488,9 @@ func hashRunBefore(src []byte, end int) (int, bool) {
 }
 
 // lineIndex converts byte offsets in src to 1-based line and column
-// (column in characters). Line starts are computed on first use.
+// (column in characters). Line starts are computed on first use. Render and
+// RenderFragment index src after loneCRToLF, so every line a Result names
+// counts a lone CR as a line ending.
 type lineIndex struct {
 	src    []byte
 	starts []int

@@ -53,12 +53,20 @@ func (b *builder) newLeakGuard(corpus *content.Corpus) *leakGuard {
 			g.addText(in.Summary, what)
 			if res, err := b.md.Render(in.Body); err == nil { // internal incidents keep their Body (parseEarly)
 				g.addText(res.Text, what)
+				// The public renderer leaves its own internal blocks out of Text.
+				for _, t := range internalTexts(res.Internal, res.FencedText, func(int) int { return 0 }) {
+					g.addText(t.text, what)
+				}
 			}
 			continue
 		}
 		if in.InternalNotes != "" {
-			if html, err := b.md.RenderFragment([]byte(in.InternalNotes)); err == nil {
-				g.addText(plainText(html), in.Source+" (internal_notes)")
+			if f, err := b.md.RenderFragmentResult([]byte(in.InternalNotes)); err == nil {
+				what := in.Source + " (internal_notes)"
+				g.addText(plainText(f.HTML), what)
+				for _, t := range internalTexts(f.Internal, f.FencedText, func(int) int { return 0 }) {
+					g.addText(t.text, what)
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -39,11 +40,12 @@ type incident struct {
 
 // page is a plain page on its way through the build.
 type page struct {
-	src     *content.Page
-	url     string // "<slug>/"
-	html    template.HTML
-	refs    refs
-	hasCode bool
+	src      *content.Page
+	url      string // "<slug>/"
+	html     template.HTML
+	refs     refs
+	hasCode  bool
+	internal []internalText // `::: internal` blocks, for the leak guard
 }
 
 // internalText is the text of one `::: internal` block and where it starts.
@@ -96,8 +98,13 @@ func (b *builder) parse(ctx context.Context, corpus *content.Corpus) {
 	b.forEach(ctx, len(ps), func(i int) {
 		b.pages[i], pdiags[i] = b.sess.parsedPage(ps[i], b.parsePage)
 	})
-	for _, d := range pdiags {
+	for i, d := range pdiags {
 		b.res.Diagnostics.Append(d)
+		if pg := b.pages[i]; pg != nil {
+			for _, blk := range pg.internal {
+				b.guard.addBlock(pg.src.Source, blk.line, blk.text)
+			}
+		}
 	}
 }
 
@@ -115,6 +122,8 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 		ids["faq"] = true
 	}
 	pg := &page{src: p, url: p.Slug + "/", html: template.HTML(html), hasCode: res.HasCode}
+	pg.internal = internalTexts(res.Internal, res.FencedText, func(l int) int { return p.BodyLine + l - 1 })
+	b.fenceProblems(&d, p.Source, p.BodyLine, res.FenceProblems)
 	for _, h := range res.Headings {
 		ids[h.ID] = true
 	}
@@ -153,12 +162,13 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	it.hasCode = res.HasCode
 	it.faqIntro = template.HTML(res.FAQIntro)
 	it.text = res.Text
+	it.internal = internalTexts(res.Internal, res.FencedText, func(l int) int { return in.BodyLine + l - 1 })
+	b.fenceProblems(&d, in.Source, in.BodyLine, res.FenceProblems)
 	for _, blk := range res.Internal {
 		line := in.BodyLine + blk.Line - 1
-		it.internal = append(it.internal, internalText{line, blk.Text})
 		if blk.Unclosed {
 			d.Warnf(in.Source, line, 1, "add a line `:::` where the internal part ends",
-				"`::: internal` block is never closed: everything after it is internal")
+				"`::: internal` block is never closed: everything after it, to the end of the document (or of the list item or quote it is in), is internal")
 		}
 	}
 
@@ -188,9 +198,8 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	var answerLinks []fmLinks
 	for _, f := range in.FAQ {
 		frag, err := b.md.RenderFragmentDoc([]byte(f.Answer), doc)
-		for _, blk := range frag.Internal {
-			it.internal = append(it.internal, internalText{f.Line, blk.Text})
-		}
+		it.internal = append(it.internal, internalTexts(frag.Internal, frag.FencedText, func(int) int { return f.Line })...)
+		b.fragmentFenceProblems(&d, in.Source, f.Line, f.Col, fmt.Sprintf("in the answer to %q", f.Question), frag.FenceProblems)
 		if err != nil {
 			d.Errorf(in.Source, f.Line, f.Col, "", "cannot render the answer to %q: %v", f.Question, err)
 			continue
@@ -243,6 +252,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			d.Errorf(in.Source, in.NotesLine, 0, "", "cannot render internal_notes: %v", err)
 		}
 		it.notes = template.HTML(frag.HTML)
+		b.fragmentFenceProblems(&d, in.Source, in.NotesLine, 0, "in internal_notes", frag.FenceProblems)
 		it.hasCode = it.hasCode || frag.HasCode
 		for _, h := range frag.Headings {
 			ids[h.ID] = true

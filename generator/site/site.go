@@ -393,20 +393,19 @@ func (k *bodyKeeper) settle(c *content.Corpus) {
 
 // parseEarly reports whether a lean build parses in's markdown before any
 // page renders: the leak guard must know the text of internal incidents and
-// `::: internal` blocks before any file is written.
+// of every line that reads as a `::: internal` fence before any file is
+// written.
 func parseEarly(in *content.Incident) bool {
-	if in.Visibility == "internal" || bytes.Contains(in.Body, fence) {
+	if in.Visibility == "internal" || markdown.ReadsAsFence(in.Body) {
 		return true
 	}
 	for _, f := range in.FAQ {
-		if strings.Contains(f.Answer, ":::") {
+		if markdown.ReadsAsFence([]byte(f.Answer)) {
 			return true
 		}
 	}
 	return false
 }
-
-var fence = []byte(":::")
 
 // bodyOf returns the markdown body of in, reading it again when a lean load
 // dropped it.
