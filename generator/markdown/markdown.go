@@ -146,6 +146,9 @@ type Result struct {
 	// public build contains their text. In the public profile none of their
 	// content is in HTML, Text, Headings, the FAQ or the footnotes.
 	Internal []InternalBlock
+	// Source is the markdown with DocOptions.RewriteSource's rewrites; nil
+	// when it rewrote nothing (or was not set).
+	Source []byte
 	// FenceProblems lists the lines that read as internal fences whose text
 	// the document, as parsed, shows (see fences.go); a public build must
 	// refuse them. FencedText is the raw text the line scanner reads as
@@ -162,6 +165,14 @@ type DocOptions struct {
 	// escapes resolved and returns the new one and true, or false to keep
 	// it. Result.Links keeps the destinations as written.
 	RewriteLink func(dest string) (string, bool)
+
+	// RewriteSource, when set, rewrites link destinations in the markdown
+	// source, for Result.Source and Fragment.Source: of every link and
+	// image that passed the scheme check (in the link, or in the reference
+	// definition it uses) and of every URL autolink, which becomes a link
+	// with the URL as its text. It gets a destination as RewriteLink does
+	// and returns the new one and true, or false to keep it (rewrite.go).
+	RewriteSource func(dest string) (string, bool)
 }
 
 // Render renders a document body and extracts its FAQ section.
@@ -196,7 +207,9 @@ func (r *Renderer) RenderDoc(src []byte, o DocOptions) (res Result, err error) {
 	if o.RewriteLink != nil {
 		pc.Set(rewriteKey, o.RewriteLink)
 	}
+	edits := newSourceEdits(src, o, pc)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	res.Source = edits.apply()
 
 	rb := r.getBuf()
 	defer r.putBuf(rb)
@@ -267,6 +280,7 @@ type Fragment struct {
 	Links    []LinkRef       // kept destinations, as Result.Links
 	Blocked  []BlockedLink   // neutralised destinations, as Result.BlockedLinks
 	HasCode  bool            // as Result.HasCode
+	Source   []byte          // as Result.Source
 
 	FenceProblems []FenceProblem // as Result.FenceProblems
 	FencedText    []FencedText   // as Result.FencedText
@@ -303,7 +317,9 @@ func (r *Renderer) RenderFragmentDoc(src []byte, o DocOptions) (f Fragment, err 
 	if o.RewriteLink != nil {
 		pc.Set(rewriteKey, o.RewriteLink)
 	}
+	edits := newSourceEdits(src, o, pc)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	f.Source = edits.apply()
 	rb := r.getBuf()
 	defer r.putBuf(rb)
 	if f.HTML, err = r.renderNode(rb, src, doc); err != nil {

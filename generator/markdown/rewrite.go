@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 
 	"casefile/generator/internal/spaces"
 )
@@ -27,30 +26,15 @@ type sourceEdit struct {
 	text       string
 }
 
-// RewriteSource returns src with the destinations rewrite changes written
-// anew: of every link and image that passed the scheme check (in the link,
-// or in the reference definition it uses) and of every URL autolink, which
-// becomes a link with the URL as its text. rewrite gets a destination with
-// escapes resolved, as DocOptions.RewriteLink does, and returns the new one
-// and true, or false to keep it. Nothing else changes; src is parsed as
-// Render parses it, with "::: internal" blocks kept, and nothing is
-// rendered. A destination goldmark does not take from src as it is written
-// (one starting a line indented with a tab) is kept.
-func (r *Renderer) RewriteSource(src []byte, rewrite func(dest string) (string, bool)) (out []byte, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			out, err = nil, panicError(p)
-		}
-	}()
-	if err := checkLimits(src); err != nil {
-		return nil, err
+// newSourceEdits returns the edits a parse of src with options o records
+// (DocOptions.RewriteSource), set in pc; nil when o asks for none.
+func newSourceEdits(src []byte, o DocOptions, pc parser.Context) *sourceEdits {
+	if o.RewriteSource == nil {
+		return nil
 	}
-	e := &sourceEdits{src: src, rewrite: rewrite}
-	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
-	pc.Set(internalKeepKey, true)
+	e := &sourceEdits{src: src, rewrite: o.RewriteSource}
 	pc.Set(editsKey, e)
-	r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	return e.apply(), nil
+	return e
 }
 
 // dest records the rewrite of a link's destination, a slice of src.
@@ -83,10 +67,10 @@ func (e *sourceEdits) autolink(label, url []byte) {
 }
 
 // apply returns src with the edits made (one per range: a reference
-// definition used by several links is one range).
+// definition used by several links is one range); nil when there are none.
 func (e *sourceEdits) apply() []byte {
-	if len(e.list) == 0 {
-		return e.src
+	if e == nil || len(e.list) == 0 {
+		return nil
 	}
 	slices.SortStableFunc(e.list, func(a, b sourceEdit) int { return a.start - b.start })
 	out := make([]byte, 0, len(e.src)+len(e.list)*8)

@@ -23,16 +23,18 @@ func TestRewriteSource(t *testing.T) {
 		"[r]: /x/ \"ref title\"\n[collapsed]: </x/>\n[unused]: /x/\n"
 	r := New(Options{Internal: true})
 	var seen []string
-	out, err := r.RewriteSource([]byte(src), func(dest string) (string, bool) {
+	rw := DocOptions{RewriteSource: func(dest string) (string, bool) {
 		seen = append(seen, dest)
 		if strings.Contains(dest, "/keep/") {
 			return "", false
 		}
 		return strings.Replace(dest, "/x/", "new (1).md", 1), true
-	})
+	}}
+	doc, err := r.RenderDoc([]byte(src), rw)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := doc.Source
 	want := "# Title [a](new%20\\(1\\).md)\n\n" +
 		"Text [inline](new%20\\(1\\).md#frag \"title\"), ![img](new%20\\(1\\).mdimg.png), [angle](<new%20\\(1\\).md%20y/>), [kept](/keep/),\n" +
 		"[ref][r], [ref again][r], [collapsed][], [https://site.example/x/](https://site.examplenew%20\\(1\\).md) and [https://site.example/x/](https://site.examplenew%20\\(1\\).md) bare.\n\n" +
@@ -57,10 +59,17 @@ func TestRewriteSource(t *testing.T) {
 	if len(seen) == 0 {
 		t.Fatal("rewrite never called")
 	}
-	// Nothing to rewrite: the source itself.
-	plain := []byte("No links here.\n")
-	if out, _ := r.RewriteSource(plain, func(string) (string, bool) { return "y", true }); &out[0] != &plain[0] {
-		t.Error("a source without links was copied")
+	// The same in a fragment; nothing rewritten: no Source.
+	frag, err := r.RenderFragmentDoc([]byte("[a](/x/) and [b](/keep/)"), rw)
+	if err != nil || string(frag.Source) != "[a](new%20\\(1\\).md) and [b](/keep/)" {
+		t.Errorf("fragment: %q, %v", frag.Source, err)
+	}
+	if frag, _ := r.RenderFragmentDoc([]byte("[b](/keep/), no more"), rw); frag.Source != nil {
+		t.Errorf("nothing rewritten, yet Source %q", frag.Source)
+	}
+	// The HTML is what it is without RewriteSource.
+	if plain, _ := r.Render([]byte(src)); plain.HTML != doc.HTML {
+		t.Errorf("RewriteSource changed the HTML")
 	}
 }
 

@@ -36,6 +36,7 @@ type incident struct {
 	lazy     bool   // lean builds: markdown not parsed yet (parsed when the page renders)
 	refs     refs   // what the link and FAQ checks need once the HTML is gone
 	hasCode  bool   // the page shows highlighted code (and links the chroma stylesheet)
+	wiki     *wikiText
 }
 
 // page is a plain page on its way through the build.
@@ -153,12 +154,16 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 		return it, d
 	}
 	doc := b.docOptions(it.url)
+	if b.opts.Profile == ProfileInternal {
+		doc.RewriteSource = b.wikiLink(it.url) // for the wiki page (wiki.go)
+	}
 	res, err := b.md.RenderDoc(body, doc)
 	if err != nil {
 		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
 		return it, d
 	}
 	it.html = template.HTML(res.HTML)
+	it.keepWiki(nil, res.Source)
 	it.hasCode = res.HasCode
 	it.faqIntro = template.HTML(res.FAQIntro)
 	it.text = res.Text
@@ -214,6 +219,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			ids[h.ID] = true
 		}
 		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, place{text: f.Answer, pos: &f.AnswerAt}})
+		it.keepWiki(&f.Answer, frag.Source)
 	}
 	for _, f := range res.FAQ {
 		items = append(items, item{strings.TrimSpace(f.Question), f.AnswerHTML, "", in.BodyLine + f.Line - 1, f.Col})
@@ -258,6 +264,7 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 			ids[h.ID] = true
 		}
 		answerLinks = append(answerLinks, fmLinks{frag.Links, frag.Blocked, place{text: in.InternalNotes, pos: &in.NotesAt}})
+		it.keepWiki(&in.InternalNotes, frag.Source)
 	}
 	sink := linkSink{b: b, source: in.Source, ids: ids, r: &it.refs, d: &d}
 	sink.add(res.Links, res.BlockedLinks, place{base: in.BodyLine})
@@ -282,6 +289,7 @@ func (b *builder) parseLazy(it *incident) bool {
 	b.late.mu.Unlock()
 	// Only the parse's own fields: other jobs read src, url and card meanwhile.
 	it.html, it.faq, it.faqText, it.faqIntro, it.toc, it.text, it.answers, it.notes, it.internal, it.refs, it.hasCode = p.html, p.faq, p.faqText, p.faqIntro, p.toc, p.text, p.answers, p.notes, p.internal, p.refs, p.hasCode
+	it.wiki = p.wiki
 	it.lazy = false
 	return !d.HasErrors() || b.opts.KeepGoing
 }

@@ -271,6 +271,7 @@ func (b *builder) incidentPage(it *incident, buf *bytes.Buffer) ([]byte, error) 
 	}
 	// What other files need of the parsed markdown is written or indexed.
 	it.html, it.text, it.answers, it.toc, it.faqIntro, it.notes, it.faq, it.faqText = "", "", nil, nil, "", "", nil, nil
+	it.wiki = nil
 	// Nor does anything need what only this incident's files show.
 	in := it.src
 	in.Body, in.FAQ, in.Timeline, in.Sources, in.InternalNotes, in.Image = nil, nil, nil, nil, "", ""

@@ -109,32 +109,24 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 		return nil, err
 	}
 	// Markdown as the author wrote it, with its links to incidents made
-	// links to their wiki pages.
-	link := b.wikiLink(it.url)
-	md := func(src []byte) ([]byte, error) {
-		return b.md.RewriteSource(bytes.TrimSpace(src), link)
+	// links to their wiki pages (by the parse: wikiLink).
+	w := it.wiki
+	if w == nil {
+		w = &wikiText{}
 	}
-	if body, err = md(body); err != nil {
-		return nil, err
+	if w.body != nil {
+		body = w.body
 	}
-	sb.Write(body)
+	sb.Write(bytes.TrimSpace(body))
 	sb.WriteString("\n")
 	if len(in.FAQ) > 0 {
 		sb.WriteString("\n## Frequently asked questions (front matter)\n")
 		for _, f := range in.FAQ {
-			answer, err := md([]byte(f.Answer))
-			if err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(&sb, "\n### %s\n\n%s\n", markdown.EscapeText(f.Question), answer)
+			fmt.Fprintf(&sb, "\n### %s\n\n%s\n", markdown.EscapeText(f.Question), bytes.TrimSpace(w.text(f.Answer)))
 		}
 	}
 	if in.InternalNotes != "" {
-		notes, err := md([]byte(in.InternalNotes))
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(&sb, "\n## Internal notes\n\n%s\n", notes)
+		fmt.Fprintf(&sb, "\n## Internal notes\n\n%s\n", bytes.TrimSpace(w.text(in.InternalNotes)))
 	}
 	if len(in.Sources) > 0 {
 		sb.WriteString("\n## Sources\n\n")
@@ -158,11 +150,47 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 	return sb.Bytes(), nil
 }
 
+// wikiText is the markdown of an incident as its wiki page shows it: as
+// the author wrote it, but for the links to incidents, which point to
+// their wiki pages. The parse rewrites them (DocOptions.RewriteSource) in
+// internal builds; what it did not change is as written.
+type wikiText struct {
+	body []byte
+	texts map[string][]byte // FAQ answers and internal notes, by their text as written
+}
+
+// keepWiki keeps src, the rewritten markdown of the body (text nil) or of
+// *text, for the wiki page; src nil: nothing was rewritten.
+func (it *incident) keepWiki(text *string, src []byte) {
+	if src == nil {
+		return
+	}
+	if it.wiki == nil {
+		it.wiki = &wikiText{}
+	}
+	if text == nil {
+		it.wiki.body = src
+		return
+	}
+	if it.wiki.texts == nil {
+		it.wiki.texts = map[string][]byte{}
+	}
+	it.wiki.texts[*text] = src
+}
+
+// text returns the markdown s as the wiki page shows it.
+func (w *wikiText) text(s string) []byte {
+	if src, ok := w.texts[s]; ok {
+		return src
+	}
+	return []byte(s)
+}
+
 // wikiLink rewrites a link written on the page at site folder dir for its
-// wiki page: a link to an incident of this build becomes its sibling
-// wiki page ("x.md", with the fragment), another link to the site its
-// absolute URL (the wiki is elsewhere); links within the page, elsewhere,
-// or to nothing are kept.
+// wiki page: a link to an incident becomes its sibling wiki page ("x.md",
+// with the fragment), another link to the site its absolute URL (the wiki
+// is elsewhere); links within the page, elsewhere, or leaving the site are
+// kept.
 func (b *builder) wikiLink(dir string) func(string) (string, bool) {
 	return func(dest string) (string, bool) {
 		if dest == "" || dest[0] == '#' || !b.sameSite(dest) {
@@ -187,10 +215,11 @@ func (b *builder) wikiLink(dir string) func(string) (string, bool) {
 		if !strings.HasSuffix(folder, "/") && !strings.Contains(path.Base(folder), ".") {
 			folder += "/" // a folder written without its slash
 		}
+		// An incident's folder (which incidents there are is not asked: the
+		// parse that calls this is cached across a Session's builds, and a
+		// link to an incident this build leaves out is an error anyway).
 		if slug, ok := strings.CutPrefix(folder, "incidents/"); ok && strings.Count(slug, "/") == 1 && len(slug) > 1 {
-			if _, left := b.excluded[folder]; !left {
-				return strings.TrimSuffix(slug, "/") + ".md" + suffix, true
-			}
+			return strings.TrimSuffix(slug, "/") + ".md" + suffix, true
 		}
 		return b.abs(t.path) + suffix, true
 	}

@@ -1,10 +1,12 @@
 package site_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 
+	"casefile"
 	"casefile/generator/internal/sitetest"
 	"casefile/generator/markdown"
 	"casefile/generator/site"
@@ -130,4 +132,14 @@ func TestWikiExportEscapesAndLinks(t *testing.T) {
 		}
 	}
 	b.AssertFile("wiki/index.md", "# KB \\<b\\>", "[\\<img src=x onerror=alert(1)\\> \\*bold\\* \\[x\\](y) \\# 1. A\\_b\\|c](a.md)")
+
+	// A Session (casefile serve) writes the same page.
+	s := site.NewSession(site.Options{Source: sitetest.FS(wikiKB), Theme: casefile.Theme, Profile: site.ProfileInternal})
+	u, err := s.Build(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(u.Files["wiki/a.md"]); got != page {
+		t.Errorf("the session's wiki/a.md differs:\n%s", got)
+	}
 }
