@@ -155,7 +155,7 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 // their wiki pages. The parse rewrites them (DocOptions.RewriteSource) in
 // internal builds; what it did not change is as written.
 type wikiText struct {
-	body []byte
+	body  []byte
 	texts map[string][]byte // FAQ answers and internal notes, by their text as written
 }
 
