@@ -104,18 +104,17 @@ func (b *builder) wikiPage(it *incident) ([]byte, error) {
 		}
 		sb.WriteString("\n")
 	}
-	body, err := b.bodyOf(in)
-	if err != nil {
-		return nil, err
-	}
 	// Markdown as the author wrote it, with its links to incidents made
 	// links to their wiki pages (by the parse: wikiLink).
 	w := it.wiki
 	if w == nil {
 		w = &wikiText{}
 	}
-	if w.body != nil {
-		body = w.body
+	body := w.body
+	if body == nil {
+		if body, err = b.bodyOf(in); err != nil {
+			return nil, err
+		}
 	}
 	sb.Write(bytes.TrimSpace(body))
 	sb.WriteString("\n")
@@ -218,7 +217,7 @@ func (b *builder) wikiLink(dir string) func(string) (string, bool) {
 		// An incident's folder (which incidents there are is not asked: the
 		// parse that calls this is cached across a Session's builds, and a
 		// link to an incident this build leaves out is an error anyway).
-		if slug, ok := strings.CutPrefix(folder, "incidents/"); ok && strings.Count(slug, "/") == 1 && len(slug) > 1 {
+		if slug, ok := strings.CutPrefix(folder, "incidents/"); ok && len(slug) > 1 && strings.IndexByte(slug, '/') == len(slug)-1 {
 			return strings.TrimSuffix(slug, "/") + ".md" + suffix, true
 		}
 		return b.abs(t.path) + suffix, true

@@ -39,7 +39,7 @@ internal_notes: |
   Also [B absolute](https://kb.example.org/incidents/b/) and <https://kb.example.org/incidents/b/>.
 ---
 See [B](/incidents/b/), [B relative](../b/#root-cause), [B ref][bref], [keyword](/keywords/k/),
-[self](#timeline), [file](/incidents/b/index.html), [elsewhere](https://example.org/incidents/b/).
+[self](#timeline), [file](/incidents/b/index.html), [json](/incidents/b/index.json), [elsewhere](https://example.org/incidents/b/).
 
 [bref]: /incidents/b/
 
@@ -118,7 +118,7 @@ func TestWikiExportEscapesAndLinks(t *testing.T) {
 			t.Errorf("link %q names no file of the wiki", l.Dest)
 		}
 	}
-	for _, want := range []string{"b.md", "b.md#root-cause", "https://kb.example.org/keywords/k/", "#timeline",
+	for _, want := range []string{"b.md", "b.md#root-cause", "https://kb.example.org/keywords/k/", "#timeline", "https://kb.example.org/incidents/b/index.json",
 		"https://example.org/incidents/b/", "https://example.com/a_(b)"} {
 		if !got[want] {
 			t.Errorf("wiki/a.md has no link to %q; it has %v", want, res.Links)
