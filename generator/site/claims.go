@@ -119,7 +119,7 @@ func (b *builder) claim(p, what string) (string, error) {
 // incident's or page's slug, or an alias.
 type origin struct {
 	file      string
-	line, col int    // 0, 0: the slug comes from the file name
+	line, col int    // 1, 1 when the slug comes from the file name
 	what      string // "alias `/old/`", "the page of slug `x`"
 	fix       string // how the author changes it
 }
