@@ -29,7 +29,6 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -80,9 +79,10 @@ func New(opts Options) *Renderer {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	md := goldmark.New(
+		goldmark.WithParser(newParser()), // goldmark's, linear on any input
 		goldmark.WithExtensions(
-			gfmExtension{}, // extension.GFM: tables, strikethrough, task lists, linkify (quicker)
-			extension.Footnote,
+			gfmExtension{},      // extension.GFM: tables, strikethrough, task lists, linkify (quicker)
+			footnoteExtension{}, // extension.Footnote, linear on any input
 			safeLinksExtension{},
 			headingIDsExtension{},
 			textExtension{},
