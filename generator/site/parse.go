@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"strconv"
 	"strings"
@@ -105,7 +106,8 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	var d diag.List
 	res, err := b.md.RenderDoc(p.Body, b.docOptions(p.Slug+"/"))
 	if err != nil {
-		d.Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
+		line, col := bodyPos(p.BodyLine, err)
+		d.Errorf(p.Source, line, col, "", "cannot render markdown: %v", err)
 	}
 	html := res.HTML
 	ids := map[string]bool{"main": true}
@@ -122,6 +124,17 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	sink.add(res.Links, res.BlockedLinks, p.BodyLine, true)
 	sink.finish()
 	return pg, d
+}
+
+// bodyPos is where an error rendering a body that starts on bodyLine
+// points: at the construct over a limit (markdown.LimitError), else at the
+// body's first line.
+func bodyPos(bodyLine int, err error) (line, col int) {
+	var le *markdown.LimitError
+	if errors.As(err, &le) && le.Line > 0 {
+		return bodyLine + le.Line - 1, le.Col
+	}
+	return bodyLine, 0
 }
 
 func faqAsHTML(res markdown.Result) string {
@@ -146,7 +159,8 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	doc := b.docOptions(it.url)
 	res, err := b.md.RenderDoc(body, doc)
 	if err != nil {
-		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
+		line, col := bodyPos(in.BodyLine, err)
+		d.Errorf(in.Source, line, col, "", "cannot render markdown: %v", err)
 		return it, d
 	}
 	it.html = template.HTML(res.HTML)
