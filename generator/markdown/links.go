@@ -15,6 +15,7 @@ package markdown
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -427,16 +428,19 @@ func (p *linkParser) CloseBlock(parent ast.Node, block text.Reader, pc parser.Co
 // line, from tables built once per line: a destination without "<" runs to
 // the first space, or the first ")" that closes more parentheses than it
 // opened, or the end of the line; one in "<" to the first ">". Backslash
-// escapes count as in goldmark.
+// escapes count as in goldmark. The tables take 12 bytes per byte of the
+// line (16 while they are built), which only a line full of "](" needs.
 type destScanner struct {
 	base, stop int // the tables cover source offsets base..stop (one line)
 
-	tok   []bool  // tok[i]: base+i starts a token (is not the escaped half of "\x")
+	depth []int32 // depth[i]: parentheses open before base+i; noToken for the escaped half of "\x"
 	end   []int32 // end[i]: where a destination starting at base+i stops, relative to base+i
-	gt    []int32 // gt[i]: first token ">" at or after base+i, relative to base, or -1
-	depth []int32
-	at    []int32 // at[d+n]: nearest ")" token so far (scanning back) whose depth is d
+	gt    []int32 // gt[i]: first unescaped ">" at or after base+i, relative to base, or -1
+	at    []int32 // at[d-minDepth]: nearest ")" so far (scanning back) with depth d before it
 }
+
+// noToken marks a byte a backslash escapes: no destination starts there.
+const noToken = math.MinInt32
 
 // destination is goldmark's parseLinkDestination, but for advancing the
 // reader: it returns the destination and the number of bytes to advance
@@ -452,7 +456,7 @@ func (d *destScanner) destination(block text.Reader) ([]byte, int, bool) {
 	}
 	i := seg.Start - d.base
 	if line[0] == '<' {
-		if !d.tok[i+1] {
+		if d.depth[i+1] == noToken {
 			return scanDestination(line)
 		}
 		j := d.gt[i+1]
@@ -472,62 +476,59 @@ func (d *destScanner) covers(src []byte, seg text.Segment) bool {
 	if seg.Stop != d.stop || seg.Start < d.base {
 		d.build(src, seg.Start, seg.Stop)
 	}
-	return d.tok[seg.Start-d.base]
+	return d.depth[seg.Start-d.base] != noToken
 }
 
 func (d *destScanner) build(src []byte, base, stop int) {
 	line := src[base:stop]
 	n := len(line)
 	d.base, d.stop = base, stop
-	d.tok = grow(d.tok, n+1)
+	d.depth = grow(d.depth, n+1)
 	d.end = grow(d.end, n+1)
 	d.gt = grow(d.gt, n+1)
-	d.depth = grow(d.depth, n+1)
-	d.at = grow(d.at, 2*n+3)
-	for i := range d.tok {
-		d.tok[i] = false
-	}
-	var depth int32
+	var depth, lo, hi int32
 	for i := 0; i < n; {
-		d.tok[i] = true
 		d.depth[i] = depth
 		c := line[i]
 		switch {
 		case c == '\\' && i < n-1 && util.IsPunct(line[i+1]):
+			d.depth[i+1] = noToken
 			i += 2
 			continue
 		case c == '(':
 			depth++
+			hi = max(hi, depth)
 		case c == ')':
 			depth--
+			lo = min(lo, depth)
 		}
 		i++
 	}
-	d.tok[n] = true
 	d.depth[n] = depth
+	d.at = grow(d.at, int(hi-lo)+1)
 	for i := range d.at {
 		d.at[i] = -1
 	}
 	space, gt := int32(n), int32(-1)
 	d.end[n], d.gt[n] = 0, -1
 	for i := n - 1; i >= 0; i-- {
-		if !d.tok[i] {
+		di := d.depth[i]
+		if di == noToken {
 			d.end[i], d.gt[i] = 0, gt
 			continue
 		}
 		c := line[i]
-		escaped := c == '\\' && i < n-1 && util.IsPunct(line[i+1])
 		switch {
-		case escaped:
+		case c == '\\' && i < n-1 && util.IsPunct(line[i+1]):
 		case util.IsSpace(c):
 			space = int32(i)
 		case c == ')':
-			d.at[int(d.depth[i])+n+1] = int32(i)
+			d.at[di-lo] = int32(i)
 		case c == '>':
 			gt = int32(i)
 		}
 		stopAt := space
-		if p := d.at[int(d.depth[i])+n+1]; p >= 0 && p < stopAt {
+		if p := d.at[di-lo]; p >= 0 && p < stopAt {
 			stopAt = p
 		}
 		d.end[i] = stopAt - int32(i)
