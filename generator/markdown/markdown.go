@@ -449,10 +449,16 @@ func hashRunBefore(src []byte, end int) (int, bool) {
 }
 
 // lineIndex converts byte offsets in src to 1-based line and column
-// (column in characters). Line starts are computed on first use.
+// (column in characters). Line starts are computed on first use. Columns
+// are counted on from the previous answer when it was on the same line and
+// not after off, so that offsets asked for in order cost their distance,
+// not their line's length each (thousands of links on one long line were
+// quadratic).
 type lineIndex struct {
 	src    []byte
 	starts []int
+
+	lastLine, lastOff, lastCol int // the previous answer, lastLine 0 when none
 }
 
 func (li *lineIndex) position(off int) (line, col int) {
@@ -468,5 +474,11 @@ func (li *lineIndex) position(off int) (line, col int) {
 		}
 	}
 	i := sort.SearchInts(li.starts, off+1) - 1 // last start <= off
-	return i + 1, utf8.RuneCount(li.src[li.starts[i]:off]) + 1
+	from, col := li.starts[i], 1
+	if li.lastLine == i+1 && li.lastOff <= off {
+		from, col = li.lastOff, li.lastCol
+	}
+	col += utf8.RuneCount(li.src[from:off])
+	li.lastLine, li.lastOff, li.lastCol = i+1, off, col
+	return i + 1, col
 }
