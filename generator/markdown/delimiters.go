@@ -21,7 +21,7 @@ import (
 // goldmark's (which then stays empty, so ProcessDelimiters has nothing to
 // do), and pairs them when the block closes (matchDelimiters): with
 // goldmark's rules and results, and the reference implementations' bound.
-// TestDelimitersAsGoldmark compares the output with goldmark's own.
+// TestParserAsGoldmark compares the output with goldmark's own.
 type delimiterParser struct{}
 
 // prioDelimiters puts delimiterParser before goldmark's link parser (200):

@@ -25,7 +25,7 @@ import (
 )
 
 // linkParser is goldmark's link and image parser with the same results
-// (TestDelimitersAsGoldmark compares them) and none of its superlinear
+// (TestParserAsGoldmark compares them) and none of its superlinear
 // paths, each of which let a few hundred kilobytes stall a build:
 //
 //   - An inline link's destination was scanned to the end of the line

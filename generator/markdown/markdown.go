@@ -16,6 +16,10 @@
 //	text.go            plain text for search
 //	faq.go             FAQ section extraction
 //	internal.go        "::: internal" container blocks (kept or removed per profile)
+//	parser.go          goldmark's parser with the link and emphasis parsers below
+//	links.go           links and images in linear time (adapted from goldmark)
+//	delimiters.go      emphasis and strikethrough in linear time
+//	lexers.go          chroma's lexers without their match timeout
 package markdown
 
 import (
