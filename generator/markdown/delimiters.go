@@ -78,7 +78,7 @@ func (delimiterParser) CloseBlock(parent ast.Node, block text.Reader, pc parser.
 		l.ds = ds[:0]
 	}()
 	first := ds[0].Parent()
-	same := true
+	same := first != nil
 	for _, d := range ds {
 		same = same && d.Parent() == first
 	}
