@@ -65,6 +65,7 @@ soak:
 	CASEFILE_SOAK_CYCLES=$(SOAK_CYCLES) $(GO) test -count=1 -run '^TestServeSoak$$' -v -timeout 60m ./generator/cmd/casefile
 
 ## fuzz: run each fuzz target for FUZZTIME (default 1m); seed corpora are in each package's testdata/fuzz/.
+## FuzzRenderLinear times renderings, so it runs one worker at a time
 ## FUZZMINIMIZE bounds the time spent minimising each new input: at Go's default (60s) a short run can
 ## spend all its time minimising (FuzzPlainText ran 12,000 inputs in 20 s instead of 400,000)
 FUZZTIME ?= 1m
@@ -75,6 +76,8 @@ fuzz:
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzFAQExtraction$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzInternalBlock$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
 	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzQuickLinkify$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzParserAsGoldmark$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
+	$(GO) test ./generator/markdown -run '^$$' -fuzz '^FuzzRenderLinear$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) -parallel 1
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzResolveLink$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
 	$(GO) test ./generator/site -run '^$$' -fuzz '^FuzzExportJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)
 	$(GO) test ./generator/seo -run '^$$' -fuzz '^FuzzPlainText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -33,7 +32,9 @@ const maxCachedLexers = 1024
 
 // highlighter renders fenced code blocks with chroma, using CSS classes only.
 // One is built per Renderer; it is safe for concurrent use: chroma lexers may
-// be shared between goroutines and the lexer cache is locked.
+// be shared between goroutines and the lexer cache is locked. Its lexers
+// are copies of chroma's without match timeouts, so that the same code is
+// highlighted the same way however loaded the machine is (lexers.go).
 //
 // Tokens are written by writeTokens with the same classes and escaping as
 // chroma's HTML formatter in classes mode (the formatter itself is used for
@@ -49,6 +50,8 @@ const maxCachedLexers = 1024
 type highlighter struct {
 	css []byte // Stylesheet output, built once
 
+	set *lexerSet // chroma's lexers without match timeouts (lexers.go)
+
 	mu     sync.RWMutex
 	lexers map[string]chroma.Lexer // nil value: known to be unknown
 
@@ -63,7 +66,7 @@ const maxCachedBytes = 32 << 20
 func newHighlighter(light, dark string) *highlighter {
 	lightStyle := lookupStyle(light, DefaultHighlightLight)
 	darkStyle := lookupStyle(dark, DefaultHighlightDark)
-	h := &highlighter{lexers: make(map[string]chroma.Lexer), cache: make(map[string]string)}
+	h := &highlighter{set: steadyLexers(), lexers: make(map[string]chroma.Lexer), cache: make(map[string]string)}
 	h.css = buildStylesheet(lightStyle, darkStyle)
 	return h
 }
@@ -87,7 +90,7 @@ func (h *highlighter) lexer(lang []byte) chroma.Lexer {
 		return l
 	}
 	name := string(lang)
-	if found := lexers.Get(name); found != nil {
+	if found := h.set.get(name); found != nil {
 		l = chroma.Coalesce(found)
 	}
 	h.mu.Lock()

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,27 @@ func TestLimits(t *testing.T) {
 			if (e == nil) != (tt.want == "") || (e != nil && !strings.Contains(e.Error(), tt.want)) {
 				t.Errorf("%d bytes: err %v, want %q", len(tt.src), e, tt.want)
 			}
+		}
+	}
+}
+
+// TestLimitPosition: a document over a limit is refused with the line and
+// column of the first construct over it.
+func TestLimitPosition(t *testing.T) {
+	r := New(Options{})
+	foot := "para\n\n  é" + strings.Repeat("x[^a] ", MaxFootnotes) + "\n" + strings.Repeat("y[^a]", 3) + "\n"
+	defs := "# T\n\n" + strings.Repeat("[r]: /x\n", MaxLinkDefinitions) + "  [over]: /y\n"
+	for _, tc := range []struct {
+		src       string
+		line, col int
+	}{
+		{foot, 4, 2},
+		{defs, 3 + MaxLinkDefinitions, 3},
+	} {
+		_, err := r.Render([]byte(tc.src))
+		var le *LimitError
+		if !errors.As(err, &le) || le.Line != tc.line || le.Col != tc.col {
+			t.Errorf("error %#v, want one at %d:%d", err, tc.line, tc.col)
 		}
 	}
 }

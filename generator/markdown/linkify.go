@@ -5,12 +5,15 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
 // gfmExtension is goldmark's extension.GFM (tables, strikethrough, task
 // lists, linkify) with goldmark's linkify parser behind quickLinkify.
+// Strikethrough is parsed by newParser's delimiterParser, with emphasis;
+// only its renderer is added here.
 type gfmExtension struct{}
 
 func (gfmExtension) Extend(m goldmark.Markdown) {
@@ -18,7 +21,9 @@ func (gfmExtension) Extend(m goldmark.Markdown) {
 		util.Prioritized(quickLinkify{extension.NewLinkifyParser()}, 999), // as extension.Linkify
 	))
 	extension.Table.Extend(m)
-	extension.Strikethrough.Extend(m)
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(
+		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500), // as extension.Strikethrough
+	))
 	extension.TaskList.Extend(m)
 }
 
@@ -35,6 +40,11 @@ type quickLinkify struct{ inner parser.InlineParser }
 func (q quickLinkify) Trigger() []byte { return q.inner.Trigger() }
 
 func (q quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	// goldmark's linkify leaves link texts alone, asking
+	// pc.IsInLinkLabel, which knows only goldmark's link parser.
+	if st, _ := pc.Get(linkStateKey).(*linkState); st != nil && len(st.open) > 0 {
+		return nil
+	}
 	line, _ := block.PeekLine()
 	if len(line) > 0 {
 		switch line[0] { // the trigger the parser skips when not at a line head

@@ -19,15 +19,15 @@ func TestQuickLinkifyLocalChars(t *testing.T) {
 	}
 }
 
-// sameAsGFM renders src with goldmark's own GFM extension and with
-// gfmExtension and fails when the HTML differs.
+// sameAsGFM renders src with goldmark's own parser and GFM extension and
+// with newParser and gfmExtension, and fails when the HTML differs.
 func sameAsGFM(t *testing.T, src string) {
 	t.Helper()
 	var want, got bytes.Buffer
 	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(src), &want); err != nil {
 		return // goldmark's own failure is not ours to compare
 	}
-	if err := goldmark.New(goldmark.WithExtensions(gfmExtension{})).Convert([]byte(src), &got); err != nil {
+	if err := goldmark.New(goldmark.WithParser(newParser()), goldmark.WithExtensions(gfmExtension{})).Convert([]byte(src), &got); err != nil {
 		t.Fatalf("gfmExtension fails where extension.GFM does not: %v", err)
 	}
 	if got.String() != want.String() {

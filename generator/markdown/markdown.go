@@ -16,6 +16,10 @@
 //	text.go            plain text for search
 //	faq.go             FAQ section extraction
 //	internal.go        "::: internal" container blocks (kept or removed per profile)
+//	parser.go          goldmark's parser with the link and emphasis parsers below
+//	links.go           links and images in linear time (adapted from goldmark)
+//	delimiters.go      emphasis and strikethrough in linear time
+//	lexers.go          chroma's lexers without their match timeout
 package markdown
 
 import (
@@ -29,7 +33,6 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -80,9 +83,10 @@ func New(opts Options) *Renderer {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
 	md := goldmark.New(
+		goldmark.WithParser(newParser()), // goldmark's, linear on any input
 		goldmark.WithExtensions(
-			gfmExtension{}, // extension.GFM: tables, strikethrough, task lists, linkify (quicker)
-			extension.Footnote,
+			gfmExtension{},      // extension.GFM: tables, strikethrough, task lists, linkify (quicker)
+			footnoteExtension{}, // extension.Footnote, linear on any input
 			safeLinksExtension{},
 			headingIDsExtension{},
 			textExtension{},
@@ -506,10 +510,15 @@ func hashRunBefore(src []byte, end int) (int, bool) {
 // lineIndex converts byte offsets in src to 1-based line and column
 // (column in characters). Line starts are computed on first use. Render and
 // RenderFragment index src after loneCRToLF, so every line a Result names
-// counts a lone CR as a line ending.
+// counts a lone CR as a line ending. Columns are counted on from the
+// previous answer when it was on the same line and not after off, so that
+// offsets asked for in order cost their distance, not their line's length
+// each (thousands of links on one long line were quadratic).
 type lineIndex struct {
 	src    []byte
 	starts []int
+
+	lastLine, lastOff, lastCol int // the previous answer, lastLine 0 when none
 }
 
 func (li *lineIndex) position(off int) (line, col int) {
@@ -525,5 +534,11 @@ func (li *lineIndex) position(off int) (line, col int) {
 		}
 	}
 	i := sort.SearchInts(li.starts, off+1) - 1 // last start <= off
-	return i + 1, utf8.RuneCount(li.src[li.starts[i]:off]) + 1
+	from, col := li.starts[i], 1
+	if li.lastLine == i+1 && li.lastOff <= off {
+		from, col = li.lastOff, li.lastCol
+	}
+	col += utf8.RuneCount(li.src[from:off])
+	li.lastLine, li.lastOff, li.lastCol = i+1, off, col
+	return i + 1, col
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -113,7 +114,8 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	var d diag.List
 	res, err := b.md.RenderDoc(p.Body, b.docOptions(p.Slug+"/"))
 	if err != nil {
-		d.Errorf(p.Source, p.BodyLine, 0, "", "cannot render markdown: %v", err)
+		line, col := bodyPos(p.BodyLine, err)
+		d.Errorf(p.Source, line, col, "", "cannot render markdown: %v", err)
 	}
 	html := res.HTML
 	ids := map[string]bool{"main": true}
@@ -132,6 +134,17 @@ func (b *builder) parsePage(p *content.Page) (*page, diag.List) {
 	sink.add(res.Links, res.BlockedLinks, place{base: p.BodyLine})
 	sink.finish()
 	return pg, d
+}
+
+// bodyPos is where an error rendering a body that starts on bodyLine
+// points: at the construct over a limit (markdown.LimitError), else at the
+// body's first line.
+func bodyPos(bodyLine int, err error) (line, col int) {
+	var le *markdown.LimitError
+	if errors.As(err, &le) && le.Line > 0 {
+		return bodyLine + le.Line - 1, le.Col
+	}
+	return bodyLine, 0
 }
 
 func faqAsHTML(res markdown.Result) string {
@@ -159,7 +172,8 @@ func (b *builder) parseIncident(in *content.Incident) (*incident, diag.List) {
 	}
 	res, err := b.md.RenderDoc(body, doc)
 	if err != nil {
-		d.Errorf(in.Source, in.BodyLine, 0, "", "cannot render markdown: %v", err)
+		line, col := bodyPos(in.BodyLine, err)
+		d.Errorf(in.Source, line, col, "", "cannot render markdown: %v", err)
 		return it, d
 	}
 	it.html = template.HTML(res.HTML)

@@ -60,14 +60,58 @@ Flags:
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "check") {
 		tuneGC(os.Getenv)
 		hugeheap.Reserve(hugeReserve(debug.SetMemoryLimit(-1)))
 	}
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	code := runInterruptible(sigs, interruptGrace, os.Stderr, func(ctx context.Context) int {
+		return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	})
 	os.Exit(code)
+}
+
+// interruptGrace is how long a command may take to wind down after SIGINT
+// or SIGTERM: enough for a build to remove its build folder and say so,
+// little enough that the process is gone within a second of the signal.
+const interruptGrace = 500 * time.Millisecond
+
+// runInterruptible runs cmd and returns its exit status. A signal on sigs
+// ends cmd's context, on which it winds down (a build stops between
+// documents and pages and removes its build folder, leaving the previous
+// output as it was) and returns its own status. Some work cannot stop half
+// way: reading a file, parsing one document. If cmd has not returned
+// within grace of the signal, or a second signal comes, it is left behind:
+// runInterruptible returns 128 plus the signal's number, and the process
+// exits with it. The output is then as after kill -9: the previous one,
+// untouched, and a build folder the next build removes.
+func runInterruptible(sigs <-chan os.Signal, grace time.Duration, stderr io.Writer, cmd func(ctx context.Context) int) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- cmd(ctx) }()
+	var sig os.Signal
+	select {
+	case code := <-done:
+		return code
+	case sig = <-sigs:
+	}
+	cancel()
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case code := <-done:
+		return code
+	case <-timer.C:
+	case sig = <-sigs:
+	}
+	fmt.Fprintf(stderr, "casefile: %v: stopped without waiting for the work under way\n", sig)
+	code := 1
+	if s, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	return code
 }
 
 type flags struct {

@@ -155,7 +155,15 @@ type yamlConv struct {
 	first, lines int
 	diags        *diag.List
 	seen         map[*yaml.Node]*Node // converted anchors, so aliases stay linear
+	merged       int                  // values copied by merge keys so far
 }
+
+// MaxMerged bounds the values merge keys (`<<: *base`) copy in one file.
+// Each merge copies the pairs of the mapping it merges, so one mapping of a
+// thousand keys merged a thousand times (a line of aliases) made a million
+// pairs: 13 KB of front matter took seconds, and the work grew with the
+// square of the file. Settings shared this way take a few dozen.
+const MaxMerged = 10_000
 
 // maxDepth bounds nesting; no front matter or config needs more.
 const maxDepth = 100
@@ -218,7 +226,19 @@ func (c *yamlConv) mapping(n *Node, y *yaml.Node, depth int) {
 	for i := 0; i+1 < len(y.Content); i += 2 {
 		ky, vy := y.Content[i], y.Content[i+1]
 		if ky.Kind == yaml.ScalarNode && ky.Value == "<<" && (ky.Tag == "" || ky.Tag == "!!merge") {
-			merged = append(merged, c.merge(c.conv(vy, depth+1))...)
+			if c.merged > MaxMerged {
+				continue // reported
+			}
+			pairs, cost, ok := c.merge(c.conv(vy, depth+1), MaxMerged-c.merged)
+			if !ok {
+				c.merged = MaxMerged + 1
+				c.diags.Errorf(c.file, c.first+clamp(ky.Line, 1, c.lines)-1, max(ky.Column, 1),
+					"write the values out, or merge fewer and smaller mappings",
+					"merge keys `<<` copy more than %d values in this file", MaxMerged)
+				continue
+			}
+			c.merged += cost
+			merged = append(merged, pairs...)
 			continue
 		}
 		k := c.conv(ky, depth+1)
@@ -245,21 +265,29 @@ func (c *yamlConv) mapping(n *Node, y *yaml.Node, depth int) {
 	}
 }
 
-func (c *yamlConv) merge(v *Node) []Pair {
+// merge returns the pairs a merge key's value v copies, and what that cost
+// (values looked at); false when the cost would pass limit.
+func (c *yamlConv) merge(v *Node, limit int) ([]Pair, int, bool) {
 	switch v.Kind {
 	case Map:
-		return v.Pairs
+		return v.Pairs, len(v.Pairs), len(v.Pairs) <= limit
 	case List:
 		var out []Pair
+		cost := 0
 		for _, it := range v.Items {
+			cost++
 			if it.Kind == Map {
+				cost += len(it.Pairs)
 				out = append(out, it.Pairs...)
 			}
+			if cost > limit {
+				return nil, cost, false
+			}
 		}
-		return out
+		return out, cost, true
 	}
 	c.diags.Errorf(c.file, v.Line, v.Col, "merge an anchored mapping: `<<: *name`", "`<<` must merge a mapping, not %s", v.Describe())
-	return nil
+	return nil, 1, true
 }
 
 // ParseTOML parses data, which starts on line first of file, into a tree.
