@@ -30,6 +30,13 @@ const (
 // limit; names beyond it are looked up in chroma's registry every time.
 const maxCachedLexers = 1024
 
+// maxLanguage bounds the length of a fence's language that is looked up:
+// chroma matches a name it does not know against every lexer's file-name
+// patterns, in time that grows with the square of the name's length (a
+// 20 KB info string took 18 s). No language name or file name pattern is
+// near this long; a longer language is shown as plain text.
+const maxLanguage = 128
+
 // highlighter renders fenced code blocks with chroma, using CSS classes only.
 // One is built per Renderer; it is safe for concurrent use: chroma lexers may
 // be shared between goroutines and the lexer cache is locked. Its lexers
@@ -147,6 +154,9 @@ func (h *highlighter) highlight(lang []byte, code string) (string, bool) {
 	h.cacheMu.RUnlock()
 	if ok {
 		return out, true
+	}
+	if len(lang) > maxLanguage {
+		return "", false
 	}
 	l := h.lexer(lang)
 	if l == nil {

@@ -133,3 +133,22 @@ func TestLexerSetComposite(t *testing.T) {
 		t.Errorf("http block:\n%s\nwant %s", res.HTML, want)
 	}
 }
+
+// TestLongLanguageNotLookedUp: a fence's language longer than maxLanguage
+// is shown as plain text without asking chroma, which matches an unknown
+// name against every lexer's file-name patterns (a 20 KB info string, found
+// by FuzzRenderLinear, took 18 s). A long name chroma would resolve by its
+// file-name pattern (*.py) shows that it is not looked up.
+func TestLongLanguageNotLookedUp(t *testing.T) {
+	r := New(Options{})
+	short := "```" + strings.Repeat("x", maxLanguage-3) + ".py\nimport os\n```\n"
+	long := "```" + strings.Repeat("x", maxLanguage) + ".py\nimport os\n```\n"
+	res, err := r.Render([]byte(short))
+	if err != nil || !strings.Contains(res.HTML, `class="chroma"`) {
+		t.Fatalf("a language of %d bytes naming a .py file is not highlighted: %v %s", maxLanguage, err, res.HTML)
+	}
+	res, err = r.Render([]byte(long))
+	if err != nil || strings.Contains(res.HTML, `class="chroma"`) || !strings.Contains(res.HTML, "import os") {
+		t.Fatalf("a language over %d bytes was looked up: %v %s", maxLanguage, err, res.HTML)
+	}
+}
