@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestLexerCopyTimeout(t *testing.T) {
 		want  time.Duration // 0: chroma's, whatever it is
 	}{
 		{newProbe(), 0},
-		{withMatchTimeout(newProbe(), noMatchTimeout), noMatchTimeout},
+		{withMatchTimeout(newProbe(), noMatchTimeout, nil), noMatchTimeout},
 	} {
 		seen = nil
 		it, err := tc.lexer.Tokenise(nil, "yx")
@@ -103,33 +104,21 @@ func TestLexerCopyTimeout(t *testing.T) {
 	}
 }
 
-// TestLexerSetComposite: every regular-expression lexer of chroma has a
-// copy; the languages of the few it composes in code are plain text.
+// TestLexerSetComposite: every lexer of chroma's registry has a copy, those
+// chroma composes in code too.
 func TestLexerSetComposite(t *testing.T) {
 	set := steadyLexers()
-	var composite []string
 	for _, l := range lexers.GlobalLexerRegistry.Lexers {
 		name := l.Config().Name
-		c := set.get(name)
-		if _, ok := l.(*chroma.RegexLexer); ok {
-			if c == nil || c == l {
-				t.Errorf("%s: no copy", name)
-			}
-			continue
+		if c := set.get(name); c == nil || c == l {
+			t.Errorf("%s (%T): no copy", name, l)
 		}
-		if c != nil {
-			t.Errorf("%s: composite lexer copied", name)
-		}
-		composite = append(composite, name)
-	}
-	if len(composite) > 12 {
-		t.Errorf("chroma composes %d lexers in code now: %v", len(composite), composite)
 	}
 	res, err := New(Options{}).Render([]byte("```http\nGET / HTTP/1.1\n```\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `<pre tabindex="0"><code class="language-http">GET / HTTP/1.1` + "\n</code></pre>"; !strings.Contains(res.HTML, want) {
+	if want := `<pre class="chroma" tabindex="0"><code class="language-http"><span class="nf">GET</span>`; !strings.Contains(res.HTML, want) {
 		t.Errorf("http block:\n%s\nwant %s", res.HTML, want)
 	}
 }
@@ -150,5 +139,102 @@ func TestLongLanguageNotLookedUp(t *testing.T) {
 	res, err = r.Render([]byte(long))
 	if err != nil || strings.Contains(res.HTML, `class="chroma"`) || !strings.Contains(res.HTML, "import os") {
 		t.Fatalf("a language over %d bytes was looked up: %v %s", maxLanguage, err, res.HTML)
+	}
+}
+
+// compositeCode is a snippet in each language chroma composes in code.
+var compositeCode = map[string]string{
+	"http": "POST /login HTTP/1.1\nHost: example.com\nContent-Type: application/json; charset=utf-8\n\n" +
+		"{\"user\": \"admin' OR 1=1--\", \"n\": 1}\n",
+	"HTTP": "HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nX-A: b\r\n  c\r\n\r\n<feed><title>x</title></feed>\n",
+	"markdown": "---\ntitle: x\ntags: [a, b]\n---\n# Title\n\n* item **bold** and `code`\n\n" +
+		"```go\nfunc main() { s := `raw` }\n```\n\n```html\n<script>var x = 1;</script>\n```\n",
+	"md":               "# no front matter\n---\nsome _emph_ text\n",
+	"phtml":            "<p class=\"x\"><?php echo $x + 1; ?></p>\n<script>var y;</script>\n",
+	"erb":              "<ul><% @users.each do |u| %><li><%= u.name %></li><% end %></ul>\n",
+	"svelte":           "<script lang=\"ts\">let x: number = 1;</script>\n<p>{x + 1}</p>\n{#if x}<b>{'s'}</b>{/if}\n",
+	"go-html-template": "<p>{{ .Title | html }}</p>{{ range .Items }}<li>{{ . }}</li>{{ end }}\n",
+	"yaml+jinja":       "key: {{ value }}\n{% if x %}\na: 1 # c\n{% endif %}\n",
+	"common-lisp":      "(defun f (x &optional y) (declare (ignore y)) (car x))\n",
+	"elisp":            "(defun f (x) (setq y x) (signal 'error nil))\n",
+	"go":               "var s = `raw {{ .X }} text`\nfunc f() {}\n",
+}
+
+// chromaTokens tokenises code with l as the highlighter does.
+func chromaTokens(t *testing.T, l chroma.Lexer, code string) []chroma.Token {
+	t.Helper()
+	tokens, ok := tokenise(chroma.Coalesce(l), code)
+	if !ok {
+		t.Fatalf("%s: tokenise failed", l.Config().Name)
+	}
+	return tokens
+}
+
+// TestCompositeLexers: the copies of the lexers chroma composes in code
+// tokenise as chroma's own do; with every match timed out before it starts,
+// every token of theirs is an error, so no part of them is one of chroma's
+// lexers, which have a match timeout.
+func TestCompositeLexers(t *testing.T) {
+	steady, expired := steadyLexers(), newLexerSet(-time.Hour)
+	for lang, code := range compositeCode {
+		want := chromaTokens(t, lexers.Get(lang), code)
+		if len(want) < 4 {
+			t.Fatalf("%s: chroma's lexer found %d tokens", lang, len(want))
+		}
+		if got := chromaTokens(t, steady.get(lang), code); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: tokens\n%v\nwant chroma's\n%v", lang, got, want)
+		}
+		for _, tok := range chromaTokens(t, expired.get(lang), code) {
+			if tok.Type != chroma.Error {
+				t.Errorf("%s: token %v with every match timed out: a part of chroma's kept its timeout", lang, tok)
+				break
+			}
+		}
+		if out := highlightWith(t, steady, lang, code); strings.Contains(out, `class="err"`) {
+			t.Errorf("%s: error tokens:\n%s", lang, out)
+		}
+	}
+}
+
+// TestCompositeParts: the parts of a composed copy, followed through the
+// fields copyOf reads, are all copies; and the Go lexer's raw strings use
+// the set's copy of the Go-template lexer.
+func TestCompositeParts(t *testing.T) {
+	set := steadyLexers()
+	copies := map[chroma.Lexer]bool{}
+	for _, c := range set.copy {
+		copies[c] = true
+	}
+	var walk func(name string, l chroma.Lexer)
+	walk = func(name string, l chroma.Lexer) {
+		if _, ok := l.(*chroma.RegexLexer); ok {
+			if !copies[l] {
+				t.Errorf("%s: part %s is not a copy", name, l.Config().Name)
+			}
+			return
+		}
+		found := false
+		for _, f := range []string{"root", "language", "lexer", "Lexer"} {
+			if part, ok := field[chroma.Lexer](l, f); ok {
+				found = true
+				walk(name, part)
+			}
+		}
+		if !found {
+			t.Errorf("%s: part %T has no parts", name, l)
+		}
+	}
+	for lang := range compositeCode {
+		walk(lang, set.get(lang))
+	}
+
+	probe := chroma.MustNewLexer(&chroma.Config{Name: "probe"}, func() chroma.Rules {
+		return chroma.Rules{"root": {{Pattern: `[\s\S]+`, Type: chroma.Keyword}}}
+	})
+	s := &lexerSet{reg: chroma.NewLexerRegistry(), copy: map[chroma.Lexer]chroma.Lexer{lexers.GoTextTemplate: probe}, timeout: noMatchTimeout}
+	got := chromaTokens(t, s.copyOf(lexers.Go), "`x`")
+	want := []chroma.Token{{Type: chroma.LiteralString, Value: "`"}, {Type: chroma.Keyword, Value: "x"}, {Type: chroma.LiteralString, Value: "`"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Go raw string: %v, want the template copy's %v", got, want)
 	}
 }
