@@ -5,7 +5,8 @@
 //
 // Each feature is a goldmark extension in its own file, in goldmark's
 // extension style: per-document state lives in the parser.Context, and
-// package-level variables are only constants set at init (context keys), so
+// package-level variables are only constants set at init (context keys) and
+// the timeout-free lexer copies built once on first use (lexers.go), so
 // one Renderer serves many goroutines.
 //
 //	heading_ids.go     HeadingID, the per-document parser.IDs, id transformer
@@ -16,6 +17,7 @@
 //	text.go            plain text for search
 //	faq.go             FAQ section extraction
 //	internal.go        "::: internal" container blocks (kept or removed per profile)
+//	fences.go          the line scanner that reports what reads as an internal fence but is not one
 //	parser.go          goldmark's parser with the link and emphasis parsers below
 //	links.go           links and images in linear time (adapted from goldmark)
 //	delimiters.go      emphasis and strikethrough in linear time
