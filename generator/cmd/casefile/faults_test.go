@@ -164,14 +164,10 @@ func treeDigest(t *testing.T, root string) string {
 // leftovers lists the entries of dir other than the output folder "public".
 func leftovers(t *testing.T, dir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var names []string
-	for _, e := range entries {
-		if e.Name() != "public" {
-			names = append(names, e.Name())
+	for _, name := range dirNames(t, dir) {
+		if name != "public" {
+			names = append(names, name)
 		}
 	}
 	return names
